@@ -14,7 +14,7 @@ _NOT_ALPHANUMERIC = re.compile(r"[^A-Z0-9]+")
 
 
 def strip_accents(text: str) -> str:
-    """`text` without diacritics: 'Ambérieu-en-Bugey' -> 'Amberieu-en-Bugey', 'Œuvre' -> 'OEuvre'."""
+    """`text` without diacritics: 'Ambérieu' -> 'Amberieu', 'Œuvre' -> 'OEuvre'."""
     decomposed = unicodedata.normalize("NFKD", text.translate(_LIGATURES))
     return "".join(char for char in decomposed if not unicodedata.combining(char))
 

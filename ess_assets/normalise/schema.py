@@ -41,19 +41,40 @@ COLUMNS: tuple[Column, ...] = (
     Column("source_record_id", pl.String, "Id of the record in its source", "41071771400035-ETTI"),
     Column("source_line", pl.Int64, "Line (CSV) or position (JSON) of the record in its file", "2"),
     Column("nom", pl.String, "Name as written by the source", "AINTERIM'AIR"),
-    Column("nom_normalise", pl.String, "Name folded: upper case, no accents, no punctuation", "AINTERIM AIR"),
+    Column(
+        "nom_normalise",
+        pl.String,
+        "Name folded: upper case, no accents, no punctuation",
+        "AINTERIM AIR",
+    ),
     Column("enseigne", pl.String, "Trading name (brand) given by the source", "Tremplin"),
     Column("siret_source", pl.String, "SIRET exactly as the source wrote it", "\t84302481100013"),
-    Column("siret", pl.String, "SIRET cleaned of spaces and tabs (14 digits) or null", "41071771400035"),
-    Column("siret_valide", pl.Boolean, "True when `siret` passes the INSEE checks (python-stdnum)", "true"),
+    Column(
+        "siret", pl.String, "SIRET cleaned of spaces and tabs (14 digits) or null", "41071771400035"
+    ),
+    Column(
+        "siret_valide",
+        pl.Boolean,
+        "True when `siret` passes the INSEE checks (python-stdnum)",
+        "true",
+    ),
     Column("siren", pl.String, "First 9 digits of a valid SIRET", "410717714"),
-    Column("forme_juridique", pl.String, "Legal form as written by the source", "Association déclarée"),
+    Column(
+        "forme_juridique", pl.String, "Legal form as written by the source", "Association déclarée"
+    ),
     Column("type_structure", pl.String, "Kind of structure: " + ", ".join(STRUCTURE_KINDS), "ETTI"),
     Column("naf", pl.String, "Activity code, NAF rev2 with a dot", "78.20Z"),
-    Column("adresse", pl.String, "Street address line (number, street type, street name)", "62 AVENUE DU GEN SARRAIL"),
+    Column(
+        "adresse",
+        pl.String,
+        "Street address line (number, street type, street name)",
+        "62 AVENUE DU GEN SARRAIL",
+    ),
     Column("code_postal", pl.String, "Postcode, 5 digits", "01500"),
     Column("commune", pl.String, "Commune name from the communes reference", "Ambérieu-en-Bugey"),
-    Column("code_commune", pl.String, "INSEE code of the commune (Lyon: arrondissement code)", "01004"),
+    Column(
+        "code_commune", pl.String, "INSEE code of the commune (Lyon: arrondissement code)", "01004"
+    ),
     Column("departement", pl.String, "Department code", "01"),
     Column("region", pl.String, "Region code (84 = Auvergne-Rhône-Alpes)", "84"),
     Column("latitude", pl.Float64, "WGS84 latitude given by the source", "45.9581"),

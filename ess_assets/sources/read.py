@@ -42,19 +42,26 @@ class RawRead:
     broken: list[BrokenRow] = field(default_factory=list)
 
 
-def read_source(source: Source, content: bytes, file: str) -> RawRead:
-    """Read `content` (the file `file` as received) the way the registry entry says."""
+def read_source(
+    source: Source, content: bytes, file: str, previous: list[str] | None = None
+) -> RawRead:
+    """Read `content` (the file `file` as received) the way the registry entry says.
+
+    `previous` is the list of columns of the last good file, when there is one.
+    """
     readers = {"csv": _read_csv, "json": _read_json, "xlsx": _read_xlsx}
     read = readers[source.format.kind](content, source.format, file)
-    check_columns(source, [c for c in read.frame.columns if c != "_line"], file)
+    check_columns(source, [c for c in read.frame.columns if c != "_line"], file, previous)
     return read
 
 
-def check_columns(source: Source, columns: list[str], file: str) -> None:
-    """Raise ColumnsChanged when a column the mapping reads is missing from the file."""
-    missing = sorted(source.expected_columns - set(columns))
-    if missing:
-        added = sorted(set(columns) - source.expected_columns)
+def check_columns(source: Source, columns: list[str], file: str, previous: list[str] | None):
+    """Raise ColumnsChanged when the file lacks a column the mapping reads, or when its columns
+    differ from those of the last good file (renamed, missing or added)."""
+    known = set(previous or ()) | source.expected_columns
+    missing = sorted(known - set(columns))
+    added = sorted(set(columns) - set(previous)) if previous else []
+    if missing or added:
         raise ColumnsChanged(file, missing, added)
 
 
@@ -79,7 +86,7 @@ def _read_csv(content: bytes, fmt: Format, file: str) -> RawRead:
     try:
         header = [name.strip() for name in next(reader)]
     except StopIteration:
-        raise SourceFileError(f"{file}: line 1: the file is empty, a header row was expected")
+        raise SourceFileError(f"{file}: line 1: empty file, a header row was expected") from None
     while header and not header[-1]:
         header.pop()  # trailing separators after the last named column
     if len(set(header)) != len(header) or "" in header:

@@ -1,0 +1,153 @@
+"""One staging asset per source: its raw rows normalised into the common schema.
+
+Writes `staging.<source>` (valid records) and `quarantine.<source>` (rows that could not be
+normalised, or not read at all, with the reason). Read = normalised + quarantined, always.
+"""
+
+import dagster as dg
+import polars as pl
+from dagster_duckdb import DuckDBResource
+
+from ess_assets.metadata import preview
+from ess_assets.normalise.commune import default_index
+from ess_assets.normalise.records import QUARANTINE_SCHEMA, to_records
+from ess_assets.normalise.schema import COLUMNS, SupplierRecord
+from ess_assets.sources.registry import Source, registry
+from ess_assets.warehouse import comment_columns, read_table, table_exists, write_table
+
+INVALID_SIRET_WARN_SHARE = 0.05
+
+
+def _unreadable(source: Source, frame: pl.DataFrame) -> pl.DataFrame:
+    """Rows the reader could not read, in the quarantine's shape."""
+    return frame.select(
+        source=pl.lit(source.name),
+        source_record_id=pl.format("L{}", "line"),
+        source_line=pl.col("line"),
+        reason=pl.format("unreadable row: {}", "reason"),
+        raw=pl.col("text"),
+    ).cast(QUARANTINE_SCHEMA)
+
+
+def refresh_quarantine_view(con) -> None:
+    """`quarantine.all_sources`: the quarantine of every source loaded so far, in one view."""
+    names = [s.name for s in registry() if table_exists(con, f"quarantine.{s.name}")]
+    union = " UNION ALL ".join(f"SELECT * FROM quarantine.{name}" for name in names)
+    con.execute(f"CREATE OR REPLACE VIEW quarantine.all_sources AS {union}")
+
+
+def build_staging_asset(source: Source) -> dg.AssetsDefinition:
+    @dg.asset(
+        key=["staging", source.name],
+        group_name="normalise",
+        deps=[dg.AssetKey(["raw", source.name])],
+        description=(
+            f"Records of {source.title} in the common supplier schema: one row per source "
+            "record that could be normalised. Rows that could not are in "
+            f"`quarantine.{source.name}` with their reason."
+        ),
+        kinds={"polars", "duckdb"},
+        tags={"family": source.family},
+        pool="warehouse",
+    )
+    def staging_source(
+        context: dg.AssetExecutionContext, warehouse: DuckDBResource
+    ) -> dg.MaterializeResult:
+        with warehouse.get_connection() as con:
+            if not table_exists(con, f"raw.{source.name}"):
+                raise dg.Failure(f"raw.{source.name} has never been loaded: run its raw asset")
+            raw = read_table(con, f"raw.{source.name}")
+            unreadable = read_table(con, f"raw.{source.name}_unreadable")
+            normalised = to_records(source, raw, default_index())
+            quarantine = pl.concat([_unreadable(source, unreadable), normalised.quarantine])
+            write_table(con, f"staging.{source.name}", normalised.records)
+            write_table(con, f"quarantine.{source.name}", quarantine)
+            refresh_quarantine_view(con)
+            comment_columns(
+                con,
+                f"staging.{source.name}",
+                f"{source.title}: records in the common supplier schema",
+                {column.name: column.meaning for column in COLUMNS},
+            )
+        records = normalised.records
+        reasons = quarantine.group_by("reason").len().sort("len", descending=True)
+        context.log.info(
+            f"{source.name}: {raw.height + unreadable.height} rows read, {records.height} "
+            f"normalised, {quarantine.height} quarantined"
+        )
+        return dg.MaterializeResult(
+            metadata={
+                "dagster/row_count": records.height,
+                "dagster/column_schema": dg.TableSchema(
+                    columns=[
+                        dg.TableColumn(c.name, str(records.schema[c.name]), description=c.meaning)
+                        for c in COLUMNS
+                    ]
+                ),
+                "rows_read": raw.height + unreadable.height,
+                "rows_quarantined": quarantine.height,
+                "quarantine_reasons": preview(reasons, rows=20),
+                "invalid_sirets": records.filter(
+                    pl.col("siret_source").is_not_null() & ~pl.col("siret_valide")
+                ).height,
+                "communes_resolved": records.get_column("code_commune").is_not_null().sum(),
+                "preview": preview(records.select("nom", "siret", "type_structure", "commune")),
+            }
+        )
+
+    return staging_source
+
+
+def build_staging_checks(source: Source) -> list[dg.AssetChecksDefinition]:
+    key = dg.AssetKey(["staging", source.name])
+
+    @dg.asset_check(asset=key, name="matches_schema", blocking=True)
+    def matches_schema(warehouse: DuckDBResource) -> dg.AssetCheckResult:
+        """Every stored record passes the pandera model of the common schema."""
+        with warehouse.get_connection() as con:
+            records = read_table(con, f"staging.{source.name}")
+        try:
+            SupplierRecord.validate(records, lazy=True)
+        except Exception as errors:  # SchemaErrors, or SchemaError for a whole-frame fault
+            return dg.AssetCheckResult(passed=False, description=str(errors)[:2000])
+        return dg.AssetCheckResult(passed=True)
+
+    @dg.asset_check(asset=key, name="few_invalid_sirets")
+    def few_invalid_sirets(warehouse: DuckDBResource) -> dg.AssetCheckResult:
+        """Warns when more than 5 % of the SIRETs a source gives fail the INSEE checks."""
+        with warehouse.get_connection() as con:
+            given, invalid = con.execute(
+                f"SELECT count(siret_source), count(siret_source) FILTER (NOT siret_valide) "
+                f"FROM staging.{source.name}"
+            ).fetchall()[0]
+        share = invalid / given if given else 0.0
+        return dg.AssetCheckResult(
+            passed=share <= INVALID_SIRET_WARN_SHARE,
+            severity=dg.AssetCheckSeverity.WARN,
+            metadata={"sirets_given": given, "sirets_invalid": invalid, "share": share},
+        )
+
+    @dg.asset_check(asset=key, name="nothing_quarantined")
+    def nothing_quarantined(warehouse: DuckDBResource) -> dg.AssetCheckResult:
+        """Warns when rows of the source went to quarantine: a person should look at them."""
+        with warehouse.get_connection() as con:
+            reasons = con.sql(
+                f"SELECT reason, count(*) AS rows FROM quarantine.{source.name} "
+                "GROUP BY reason ORDER BY rows DESC"
+            ).pl()
+        total = int(reasons.get_column("rows").sum()) if reasons.height else 0
+        return dg.AssetCheckResult(
+            passed=total == 0,
+            severity=dg.AssetCheckSeverity.WARN,
+            metadata={"rows_quarantined": total, "reasons": preview(reasons, rows=20)},
+        )
+
+    return [matches_schema, few_invalid_sirets, nothing_quarantined]
+
+
+def staging_assets() -> list[dg.AssetsDefinition]:
+    return [build_staging_asset(source) for source in registry()]
+
+
+def staging_checks() -> list[dg.AssetChecksDefinition]:
+    return [check for source in registry() for check in build_staging_checks(source)]

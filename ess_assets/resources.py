@@ -1,0 +1,41 @@
+"""Dagster resources: the warehouse and the folders the pipeline reads and writes."""
+
+from pathlib import Path
+
+import dagster as dg
+from dagster_duckdb import DuckDBResource
+
+from ess_assets.settings import Settings
+
+
+class Folders(dg.ConfigurableResource):
+    """Where bundled files are read, raw snapshots kept and published files written."""
+
+    data_dir: str
+    snapshot_dir: str
+    export_dir: str
+
+    @property
+    def data(self) -> Path:
+        return Path(self.data_dir)
+
+    @property
+    def snapshots(self) -> Path:
+        return Path(self.snapshot_dir)
+
+    @property
+    def export(self) -> Path:
+        return Path(self.export_dir)
+
+
+def make_resources(settings: Settings) -> dict[str, dg.ConfigurableResource]:
+    """The resources every asset uses, built from the settings."""
+    settings.warehouse.parent.mkdir(parents=True, exist_ok=True)
+    return {
+        "warehouse": DuckDBResource(database=str(settings.warehouse)),
+        "folders": Folders(
+            data_dir=str(settings.data_dir),
+            snapshot_dir=str(settings.snapshot_dir),
+            export_dir=str(settings.export_dir),
+        ),
+    }

@@ -1,0 +1,21 @@
+import dagster as dg
+
+from ess_assets.definitions import defs
+from ess_assets.sources.registry import registry
+
+
+def test_definitions_load():
+    dg.Definitions.validate_loadable(defs)
+
+
+def test_one_raw_and_one_staging_asset_per_source():
+    keys = {key.to_user_string() for key in defs.resolve_asset_graph().get_all_asset_keys()}
+    for source in registry():
+        assert f"raw/{source.name}" in keys
+        assert f"staging/{source.name}" in keys
+    assert {"marts/suppliers", "marts/source_records", "export/opendata_ess"} <= keys
+
+
+def test_daily_schedule_in_paris_time():
+    schedule = defs.resolve_schedule_def("daily_ingest")
+    assert schedule.execution_timezone == "Europe/Paris"
