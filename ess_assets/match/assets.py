@@ -142,3 +142,7 @@ def every_record_in_one_supplier(warehouse: DuckDBResource) -> dg.AssetCheckResu
             "suppliers_without_record": empty,
         },
     )
+
+
+ASSETS = [source_records, suppliers]
+CHECKS = [unique_supplier_id, every_record_in_one_supplier]

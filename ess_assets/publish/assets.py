@@ -65,3 +65,7 @@ def no_personal_email(folders: Folders) -> dg.AssetCheckResult:
     return dg.AssetCheckResult(
         passed=not personal, metadata={"emails": len(emails), "personal": len(personal)}
     )
+
+
+ASSETS = [opendata_ess]
+CHECKS = [files_agree, no_personal_email]
