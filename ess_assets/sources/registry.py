@@ -48,7 +48,11 @@ class Fetch:
     token_header: str = "Authorization"
     token_prefix: str = "Token "
     page_param: str = "page"
-    next_key: str | None = "next"  # JSON key of the next page URL
+    next_key: str | None = "next"  # dotted JSON key of the next page URL; None: page numbers
+    params: dict[str, str] = field(default_factory=dict)  # query parameters of a live call
+    max_pages: int = 50  # safety bound of a paginated API: more pages than this fails the fetch
+    per_second: float | None = None  # client-side rate limit of live calls; None: no limit
+    timeout: float = 30.0  # seconds, per HTTP call
 
 
 @dataclass(frozen=True)
@@ -132,6 +136,8 @@ def _source(entry: dict) -> Source:
         raise RegistryError(f"source {name!r}: mapping targets {bad} are not settable columns")
     if source.fetch.kind == "file" and not source.fetch.path:
         raise RegistryError(f"source {name!r}: a file source needs fetch.path")
+    if source.fetch.kind != "file" and not source.fetch.url_env:
+        raise RegistryError(f"source {name!r}: a {source.fetch.kind} source needs fetch.url_env")
     return source
 
 
