@@ -3,22 +3,41 @@
 import dagster as dg
 
 from ess_assets import jobs
+from ess_assets.enrich import assets as enrich
 from ess_assets.match import assets as match
 from ess_assets.normalise.assets import staging_assets, staging_checks
 from ess_assets.publish import assets as publish
 from ess_assets.resources import make_resources
 from ess_assets.settings import Settings
-from ess_assets.sources.assets import source_assets
+from ess_assets.sources.assets import freshness_checks, source_assets
 
 
 def build_definitions(settings: Settings) -> dg.Definitions:
     """Every asset, check, job, schedule and sensor, with resources built from `settings`."""
     return dg.Definitions(
-        assets=[*source_assets(), *staging_assets(), *match.ASSETS, *publish.ASSETS],
-        asset_checks=[*staging_checks(), *match.CHECKS, *publish.CHECKS],
+        assets=[
+            *source_assets(),
+            *staging_assets(),
+            *match.ASSETS,
+            *enrich.ASSETS,
+            *publish.ASSETS,
+        ],
+        asset_checks=[
+            *freshness_checks(),
+            *staging_checks(),
+            *match.CHECKS,
+            *enrich.CHECKS,
+            *publish.CHECKS,
+        ],
         jobs=[jobs.ingest_job, jobs.build_job],
         schedules=[jobs.daily_schedule],
-        sensors=[jobs.build_after_ingest, jobs.build_after_failed_ingest],
+        sensors=[
+            jobs.build_after_ingest,
+            jobs.build_after_failed_ingest,
+            dg.build_sensor_for_freshness_checks(
+                freshness_checks=freshness_checks(), name="sources_freshness"
+            ),
+        ],
         resources=make_resources(settings),
     )
 

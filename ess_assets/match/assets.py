@@ -1,6 +1,8 @@
 """Match source records into suppliers, and build one golden record per supplier.
 
 `marts.source_records`: every normalised record of every source, with its `supplier_id`.
+`match.links`: scored pairs, with those a person should review; `match.decisions` holds the
+reviewers' answers ('same' or 'different'), honoured on the next run.
 `marts.suppliers`: one row per supplier, each field chosen by survivorship, with provenance.
 """
 
@@ -9,7 +11,7 @@ import polars as pl
 from dagster_duckdb import DuckDBResource
 
 from ess_assets.match.golden import golden_records
-from ess_assets.match.group import group_by_siret, record_key
+from ess_assets.match.group import DECISION_SCHEMA, anchors, match, record_key
 from ess_assets.match.ids import EVENT_SCHEMA, assign_ids
 from ess_assets.metadata import preview
 from ess_assets.publish.privacy import strip_personal_contacts
@@ -18,6 +20,8 @@ from ess_assets.warehouse import read_table, table_exists, write_table
 
 SOURCE_RECORDS = dg.AssetKey(["marts", "source_records"])
 SUPPLIERS = dg.AssetKey(["marts", "suppliers"])
+GOLDEN = dg.AssetKey(["match", "golden"])
+LINKS = dg.AssetKey(["match", "links"])
 
 
 def _staged(con) -> pl.DataFrame:
@@ -29,60 +33,90 @@ def _staged(con) -> pl.DataFrame:
     return pl.concat(frames, how="vertical")
 
 
-@dg.asset(
-    key=SOURCE_RECORDS,
+def _decisions(con) -> pl.DataFrame:
+    """Confirmed decisions of reviewers (match.decisions), created empty on the first run."""
+    if not table_exists(con, "match.decisions"):
+        write_table(con, "match.decisions", pl.DataFrame(schema=DECISION_SCHEMA))
+    return read_table(con, "match.decisions")
+
+
+def _previous_ids(con) -> pl.DataFrame:
+    if table_exists(con, "marts.source_records"):
+        return read_table(con, "marts.source_records").select("record_key", "supplier_id")
+    return pl.DataFrame(schema={"record_key": pl.String, "supplier_id": pl.String})
+
+
+@dg.multi_asset(
+    specs=[
+        dg.AssetSpec(
+            SOURCE_RECORDS,
+            description="Every normalised record of every source, with its supplier_id, the "
+            "rule that put it there ('siret', 'name+address'..., 'singleton') and the score.",
+            deps=[dg.AssetKey(["staging", source.name]) for source in registry()],
+            kinds={"polars", "duckdb"},
+        ),
+        dg.AssetSpec(
+            LINKS,
+            description="Scored pairs of records: 'match' (linked), 'review' (just below the "
+            "threshold: a person confirms or rejects it in match.decisions) and 'non-match' "
+            "(kept apart by a rule despite a high score).",
+            deps=[SOURCE_RECORDS],
+            kinds={"duckdb"},
+        ),
+    ],
     group_name="match",
-    deps=[dg.AssetKey(["staging", source.name]) for source in registry()],
-    kinds={"polars", "duckdb"},
     pool="warehouse",
 )
 def source_records(context: dg.AssetExecutionContext, warehouse: DuckDBResource):
-    """Every normalised record of every source, with the supplier it belongs to.
-
-    One row per source record: the common schema, plus `record_key` (source:id), `supplier_id`
-    and `match_rule` (why the record is in its supplier: 'siret' or 'singleton').
-    """
+    """Match every source's records into suppliers, keeping yesterday's supplier ids."""
     with warehouse.get_connection() as con:
         records = _staged(con)
-        previous = (
-            read_table(con, "marts.source_records").select("record_key", "supplier_id")
-            if table_exists(con, "marts.source_records")
-            else pl.DataFrame(schema={"record_key": pl.String, "supplier_id": pl.String})
-        )
-        clusters = group_by_siret(records)
-        ids, events = assign_ids(clusters, previous)
+        result = match(records, _decisions(con))
+        ids, events = assign_ids(anchors(records, result.clusters), _previous_ids(con))
+        clusters = result.clusters.rename({"record_id": "record_key"})
         linked = (
             records.with_columns(record_key=record_key())
-            .join(clusters.select("record_key", "cluster_key", "rule"), on="record_key")
+            .join(clusters, on="record_key")
             .join(ids, on="cluster_key")
-            .rename({"rule": "match_rule"})
+            .rename({"rule": "match_rule", "score": "match_score"})
             .drop("cluster_key")
         )
+        links = result.links.rename({"record_id_l": "record_key_l", "record_id_r": "record_key_r"})
         write_table(con, "marts.source_records", linked)
-        write_table(con, "marts.supplier_id_events", events.cast(EVENT_SCHEMA))
+        write_table(con, "match.links", links)
+        write_table(con, "match.supplier_id_events", events.cast(EVENT_SCHEMA))
+    decisions = links.group_by("decision").len()
     context.log.info(
         f"{linked.height} records in {ids.height} suppliers; {events.height} merges or splits"
     )
-    rules = linked.group_by("match_rule").len()
-    return dg.MaterializeResult(
+    yield dg.MaterializeResult(
+        asset_key=SOURCE_RECORDS,
         metadata={
             "dagster/row_count": linked.height,
             "suppliers": ids.height,
-            "records_by_rule": preview(rules, rows=10),
+            "records_by_rule": preview(linked.group_by("match_rule").len(), rows=20),
             "merges": events.filter(pl.col("event") == "merge").height,
             "splits": events.filter(pl.col("event") == "split").height,
-        }
+        },
+    )
+    yield dg.MaterializeResult(
+        asset_key=LINKS,
+        metadata={
+            "dagster/row_count": links.height,
+            "to_review": links.filter(pl.col("decision") == "review").height,
+            "pairs_by_decision": preview(decisions, rows=5),
+        },
     )
 
 
 @dg.asset(
-    key=SUPPLIERS,
+    key=GOLDEN,
     group_name="match",
     deps=[SOURCE_RECORDS],
     kinds={"polars", "duckdb"},
     pool="warehouse",
 )
-def suppliers(context: dg.AssetExecutionContext, warehouse: DuckDBResource):
+def golden(context: dg.AssetExecutionContext, warehouse: DuckDBResource):
     """One row per supplier (one establishment), its fields chosen among its source records.
 
     Survivorship: the most trusted source with a value wins (registry priority), then the most
@@ -94,15 +128,15 @@ def suppliers(context: dg.AssetExecutionContext, warehouse: DuckDBResource):
     with warehouse.get_connection() as con:
         records = read_table(con, "marts.source_records")
         public, removed = strip_personal_contacts(records)
-        golden = golden_records(public, priorities)
-        write_table(con, "marts.suppliers", golden)
-    context.log.info(f"{golden.height} suppliers from {records.height} records")
+        chosen = golden_records(public, priorities)
+        write_table(con, "match.golden", chosen)
+    context.log.info(f"{chosen.height} suppliers from {records.height} records")
     return dg.MaterializeResult(
         metadata={
-            "dagster/row_count": golden.height,
-            "with_siret": golden.get_column("siret").is_not_null().sum(),
+            "dagster/row_count": chosen.height,
+            "with_siret": chosen.get_column("siret").is_not_null().sum(),
             **removed,
-            "preview": preview(golden.select("supplier_id", "nom", "siret", "commune", "sources")),
+            "preview": preview(chosen.select("supplier_id", "nom", "siret", "commune", "sources")),
         }
     )
 
@@ -144,5 +178,5 @@ def every_record_in_one_supplier(warehouse: DuckDBResource) -> dg.AssetCheckResu
     )
 
 
-ASSETS = [source_records, suppliers]
+ASSETS = [source_records, golden]
 CHECKS = [unique_supplier_id, every_record_in_one_supplier]

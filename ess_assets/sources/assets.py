@@ -4,7 +4,7 @@ A source that cannot be fetched or read fails its own asset and leaves `raw.<nam
 was, so the build job downstream keeps publishing its last good snapshot.
 """
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import dagster as dg
 import polars as pl
@@ -73,6 +73,9 @@ def build_source_asset(source: Source) -> dg.AssetsDefinition:
         tags={"family": source.family},
         metadata={"owner": source.owner, "family": source.family, "priority": source.priority},
         pool="warehouse",
+        freshness_policy=dg.FreshnessPolicy.time_window(
+            fail_window=timedelta(days=source.freshness_days)
+        ),
     )
     def raw_source(
         context: dg.AssetExecutionContext, warehouse: DuckDBResource, folders: Folders
@@ -141,3 +144,16 @@ def build_source_asset(source: Source) -> dg.AssetsDefinition:
 
 def source_assets() -> list[dg.AssetsDefinition]:
     return [build_source_asset(source) for source in registry()]
+
+
+def freshness_checks() -> list[dg.AssetChecksDefinition]:
+    """One check per source: WARN when its last good fetch is older than its freshness_days."""
+    return [
+        check
+        for source in registry()
+        for check in dg.build_last_update_freshness_checks(
+            assets=[dg.AssetKey(["raw", source.name])],
+            lower_bound_delta=timedelta(days=source.freshness_days),
+            timezone="Europe/Paris",
+        )
+    ]

@@ -1,0 +1,1 @@
+"""Benchmarks of the project, outside the default run and outside the package."""

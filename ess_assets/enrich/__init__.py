@@ -1,0 +1,1 @@
+"""Enrichment: SIRENE reference, geocoding and ESS qualification, as plain functions."""
