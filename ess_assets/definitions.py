@@ -9,7 +9,7 @@ from ess_assets.normalise.assets import staging_assets, staging_checks
 from ess_assets.publish import assets as publish
 from ess_assets.resources import make_resources
 from ess_assets.settings import Settings
-from ess_assets.sources.assets import freshness_checks, source_assets
+from ess_assets.sources.assets import source_assets
 
 
 def build_definitions(settings: Settings) -> dg.Definitions:
@@ -23,7 +23,6 @@ def build_definitions(settings: Settings) -> dg.Definitions:
             *publish.ASSETS,
         ],
         asset_checks=[
-            *freshness_checks(),
             *staging_checks(),
             *match.CHECKS,
             *enrich.CHECKS,
@@ -34,9 +33,6 @@ def build_definitions(settings: Settings) -> dg.Definitions:
         sensors=[
             jobs.build_after_ingest,
             jobs.build_after_failed_ingest,
-            dg.build_sensor_for_freshness_checks(
-                freshness_checks=freshness_checks(), name="sources_freshness"
-            ),
         ],
         resources=make_resources(settings),
     )

@@ -38,16 +38,16 @@ def settings(tmp_path: Path) -> Settings:
     return make_settings(tmp_path)
 
 
-@pytest.fixture(name="make_settings")
+@pytest.fixture(name="make_settings", scope="session")
 def make_settings_fixture():
     return make_settings
 
 
-@pytest.fixture(name="run_day")
+@pytest.fixture(name="run_day", scope="session")
 def run_day_fixture():
     return run_day
 
 
-@pytest.fixture(name="query")
+@pytest.fixture(name="query", scope="session")
 def query_fixture():
     return query

@@ -110,10 +110,13 @@ def match_records(
             if probability >= REVIEW_THRESHOLD:
                 links[pair] = (probability, veto, "non-match")
         elif probability >= MATCH_THRESHOLD:
-            candidates.append((-probability, ids[pair[0]], ids[pair[1]], pair, rule))
+            # Ties go to names written identically first ("L'EQUIPAGE" with "L'EQUIPAGE",
+            # not with "L EQUIPAGE"), then to record ids, so the order never depends on luck.
+            spelled_apart = features[pair[0]].row_text[0] != features[pair[1]].row_text[0]
+            candidates.append((-probability, spelled_apart, ids[pair[0]], ids[pair[1]], pair, rule))
         elif probability >= REVIEW_THRESHOLD:
             links[pair] = (probability, rule, "review")
-    for negative, _, _, (i, j), rule in sorted(candidates):
+    for negative, _, _, _, (i, j), rule in sorted(candidates):
         merged = clusters.merge(i, j, rule, -negative)
         links[i, j] = (-negative, rule, "match" if merged else "review")
     return MatchResult(_cluster_frame(features, clusters), _link_frame(ids, links))

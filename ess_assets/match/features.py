@@ -26,6 +26,9 @@ OPTIONAL_COLUMNS = (
     "site_web",
 )
 
+# Fields compared as written to tell a verbatim repeat of a row from another entry.
+_WRITTEN = ("nom", "enseigne", "adresse", "code_postal", "commune", *OPTIONAL_COLUMNS[2:])
+
 
 @dataclass(slots=True)
 class Features:
@@ -40,6 +43,8 @@ class Features:
     legal_family: str | None  # family of the legal form given in its own field
     legal_form_text: str  # the legal-form field as written, folded (see score.conflict)
     kind: str | None  # structure kind given by the source, else the one in the name
+    scheme: str | None  # structure kind given by the source in its own field, only
+    row_text: tuple[str, ...]  # every descriptive field as written (case and spaces aside)
     enseigne_key: str
     loose_name: str  # see keys.loose_name_key
     loose_enseigne: str
@@ -89,7 +94,7 @@ def build_features(records: pl.DataFrame) -> list[Features]:
         number, _street_type, street = keys.address_parts(row["adresse"])
         postcode = (row["code_postal"] or "").strip()
         commune_code = keys.commune_code_key(row["code_commune"])
-        kind = (row["type_structure"] or "").strip().upper() or name_kind
+        scheme = (row["type_structure"] or "").strip().upper() or None
         commune = keys.commune_key(row["commune"])
         enseigne_key = keys.name_parts(row["enseigne"])[0] if row["enseigne"] else ""
         out.append(
@@ -102,7 +107,9 @@ def build_features(records: pl.DataFrame) -> list[Features]:
                 name_legal_family=keys.legal_family(name_form),
                 legal_family=keys.legal_family(keys.legal_form_of(row["forme_juridique"])),
                 legal_form_text=keys.fold(row["forme_juridique"]),
-                kind=kind,
+                kind=scheme or name_kind,
+                scheme=scheme,
+                row_text=tuple(" ".join((row[c] or "").upper().split()) for c in _WRITTEN),
                 enseigne_key=enseigne_key,
                 loose_name=keys.loose_name_key(name_key, commune),
                 loose_enseigne=keys.loose_name_key(enseigne_key, commune),

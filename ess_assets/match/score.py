@@ -3,8 +3,8 @@
 The score is a match probability built from log-odds weights, one per piece of evidence, so
 that a reviewer can read why a pair scored what it did. The weights were set by hand on the
 benchmark lists (ASP x Marché de l'inclusion), where true pairs almost always share the exact
-folded name: name similarity only earns a link across names when the address and the
-structure kind agree too.
+folded name: name similarity (a trading name equal to the other's name) only earns a link
+across names at one numbered address, with compatible structure kinds.
 """
 
 import math
@@ -20,7 +20,7 @@ REVIEW_THRESHOLD = 0.3
 
 PRIOR = -6.0
 W_SAME_NAME = 7.0
-W_SIMILAR_NAME = 3.5
+W_SIMILAR_NAME = 4.0
 W_SAME_PLACE = 2.0
 W_OTHER_PLACE_SAME_DEPARTMENT = -2.0
 W_OTHER_PLACE = -5.0
@@ -29,7 +29,6 @@ W_ONE_SITE_PER_SOURCE = 2.0
 W_SEVERAL_SITES_IN_A_SOURCE = -3.0
 W_SAME_KIND = 0.5
 W_OTHER_KIND = -0.5
-W_OTHER_KIND_OTHER_NAME = -3.0
 W_INCOMPATIBLE_KIND = -6.0
 W_CONTACT = 1.0
 W_CONTACT_CAP = 2.0
@@ -75,19 +74,25 @@ def conflict(a: Features, b: Features, *, use_siret: bool) -> str | None:
 
 
 def _written_apart(a: Features, b: Features) -> str | None:
-    """Two rows of one source that write the address or the legal form differently.
+    """Two rows of one source listing one row per scheme that cannot be one establishment.
 
-    A source listing one establishment several times (the ASP list has one row per insertion
-    scheme) copies its fields from one register entry: on the benchmark lists, rows of one
+    Such a source (the ASP list, the Marché de l'inclusion) copies an establishment's fields
+    from one register entry into each of its scheme rows: on the benchmark lists, rows of one
     SIRET in one source never differ in address line or legal form beyond case, accents and
-    spacing. "ZA LA BLANCHOTTE" next to "Zone d'activité DE LA BLANCHOTTE", or "Association
-    déclarée" next to "Association déclarée d'insertion par l'économique", are two entries,
-    hence two establishments, even though they fold to one address or one legal family.
+    spacing, and two rows of one SIRET with one scheme are verbatim repeats. So "ZA LA
+    BLANCHOTTE" next to "Zone d'activité DE LA BLANCHOTTE", "Association déclarée" next to
+    "Association déclarée d'insertion par l'économique", or two EI rows written "L EQUIPAGE"
+    and "L'EQUIPAGE" are two entries, hence two establishments. Sources without a scheme
+    field (a partner directory with typed-in duplicates) are not judged this way.
     """
+    if not (a.scheme and b.scheme):
+        return None
     if a.legal_form_text and b.legal_form_text and a.legal_form_text != b.legal_form_text:
         return "conflict:source-legal-form"
     if a.address_line and b.address_line and a.address_line != b.address_line:
         return "conflict:source-address"
+    if a.scheme == b.scheme and a.row_text != b.row_text:
+        return "conflict:source-scheme-repeat"
     return None
 
 
@@ -177,7 +182,9 @@ def weigh(comparison: Comparison, sites: str | None) -> tuple[float, str]:
     if c.kind == "same":
         x += W_SAME_KIND
     elif c.kind == "other":
-        x += W_OTHER_KIND if c.same_name else W_OTHER_KIND_OTHER_NAME
+        # One establishment listed under two schemes: its second row was often typed apart
+        # ("IMPULSION", trading name "Régie de Quartiers Impulsion", at the same address).
+        x += W_OTHER_KIND
     elif c.kind == "incompatible":
         x += W_INCOMPATIBLE_KIND
     if c.same_name:

@@ -4,6 +4,8 @@ Writes `staging.<source>` (valid records) and `quarantine.<source>` (rows that c
 normalised, or not read at all, with the reason). Read = normalised + quarantined, always.
 """
 
+from datetime import UTC, datetime, timedelta
+
 import dagster as dg
 import polars as pl
 from dagster_duckdb import DuckDBResource
@@ -12,6 +14,7 @@ from ess_assets.metadata import preview
 from ess_assets.normalise.commune import default_index
 from ess_assets.normalise.records import QUARANTINE_SCHEMA, to_records
 from ess_assets.normalise.schema import COLUMNS, SupplierRecord
+from ess_assets.sources import snapshots
 from ess_assets.sources.registry import Source, registry
 from ess_assets.warehouse import comment_columns, read_table, table_exists, write_table
 
@@ -142,7 +145,23 @@ def build_staging_checks(source: Source) -> list[dg.AssetChecksDefinition]:
             metadata={"rows_quarantined": total, "reasons": preview(reasons, rows=20)},
         )
 
-    return [matches_schema, few_invalid_sirets, nothing_quarantined]
+    @dg.asset_check(asset=key, name="source_is_fresh")
+    def source_is_fresh(warehouse: DuckDBResource) -> dg.AssetCheckResult:
+        """Warns when the source's last good fetch is older than its freshness expectation:
+        its records are still published, from that last good snapshot."""
+        with warehouse.get_connection() as con:
+            last = snapshots.last_good(con, source.name)
+        if last is None:
+            return dg.AssetCheckResult(passed=False, description="never fetched")
+        age = datetime.now(UTC).replace(tzinfo=None) - last["fetched_at"]
+        return dg.AssetCheckResult(
+            passed=age <= timedelta(days=source.freshness_days),
+            severity=dg.AssetCheckSeverity.WARN,
+            description=f"last good fetch {last['fetched_at']:%Y-%m-%d %H:%M} UTC",
+            metadata={"age_days": age.days, "freshness_days": source.freshness_days},
+        )
+
+    return [matches_schema, few_invalid_sirets, nothing_quarantined, source_is_fresh]
 
 
 def staging_assets() -> list[dg.AssetsDefinition]:

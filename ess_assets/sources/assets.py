@@ -145,15 +145,3 @@ def build_source_asset(source: Source) -> dg.AssetsDefinition:
 def source_assets() -> list[dg.AssetsDefinition]:
     return [build_source_asset(source) for source in registry()]
 
-
-def freshness_checks() -> list[dg.AssetChecksDefinition]:
-    """One check per source: WARN when its last good fetch is older than its freshness_days."""
-    return [
-        check
-        for source in registry()
-        for check in dg.build_last_update_freshness_checks(
-            assets=[dg.AssetKey(["raw", source.name])],
-            lower_bound_delta=timedelta(days=source.freshness_days),
-            timezone="Europe/Paris",
-        )
-    ]
