@@ -147,14 +147,20 @@ def to_records(source: Source, raw: pl.DataFrame, communes: CommuneIndex) -> Nor
     """Normalise one source's raw table; records read = records kept + quarantined."""
     records = clean(map_columns(source, raw), source, communes)
 
-    no_name = records.filter(pl.col("nom_normalise") == "").select(
+    nameless = pl.col("nom_normalise").fill_null("") == ""
+    no_name = records.filter(nameless).select(
         "source_record_id", reason=pl.lit("no name: a supplier needs a name to be published")
     )
-    records = records.filter(pl.col("nom_normalise") != "")
+    records = records.filter(~nameless)
 
     invalid = _failures(records)
     records = records.join(invalid, on="source_record_id", how="anti")
 
     reasons = pl.concat([no_name, invalid])
     quarantine = _quarantine(source, raw, reasons).cast(QUARANTINE_SCHEMA)
+    if records.height + quarantine.height != raw.height:
+        raise RuntimeError(
+            f"{source.name}: {raw.height} rows read but {records.height} normalised and "
+            f"{quarantine.height} quarantined: a row was lost, this is a bug"
+        )
     return Normalised(records=SupplierRecord.validate(records), quarantine=quarantine)
