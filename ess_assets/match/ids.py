@@ -60,33 +60,25 @@ def assign_ids(clusters: pl.DataFrame, previous: pl.DataFrame) -> tuple[pl.DataF
 
 
 def _events(votes: pl.DataFrame, ids: pl.DataFrame) -> pl.DataFrame:
+    """Merges (today's id gathered several of yesterday's) and splits (the reverse)."""
     voted = votes.join(ids, on="cluster_key", suffix="_new")
-    merges = (
-        voted.group_by("supplier_id_new")
-        .agg(
-            other_ids=pl.col("supplier_id").filter(
-                pl.col("supplier_id") != pl.col("supplier_id_new")
-            )
-        )
-        .filter(pl.col("other_ids").list.len() > 0)
-        .select(
-            event=pl.lit("merge"),
-            supplier_id=pl.col("supplier_id_new"),
-            other_ids=pl.col("other_ids").list.sort().list.join(","),
-        )
-    )
-    splits = (
-        voted.group_by("supplier_id")
-        .agg(
-            other_ids=pl.col("supplier_id_new").filter(
-                pl.col("supplier_id_new") != pl.col("supplier_id")
-            )
-        )
-        .filter(pl.col("other_ids").list.len() > 0)
-        .select(
-            event=pl.lit("split"),
-            supplier_id=pl.col("supplier_id"),
-            other_ids=pl.col("other_ids").list.sort().list.join(","),
-        )
-    )
+    merges = _event(voted, "merge", owner="supplier_id_new", other="supplier_id")
+    splits = _event(voted, "split", owner="supplier_id", other="supplier_id_new")
     return pl.concat([merges, splits]).cast(EVENT_SCHEMA).sort("event", "supplier_id")
+
+
+def _event(voted: pl.DataFrame, event: str, *, owner: str, other: str) -> pl.DataFrame:
+    """One row per `owner` id whose records carry several distinct ids in `other`."""
+    return (
+        voted.group_by(owner)
+        .agg(
+            spread=pl.col(other).n_unique(),
+            other_ids=pl.col(other).filter(pl.col(other) != pl.col(owner)).unique(),
+        )
+        .filter(pl.col("spread") > 1)
+        .select(
+            event=pl.lit(event),
+            supplier_id=pl.col(owner),
+            other_ids=pl.col("other_ids").list.sort().list.join(","),
+        )
+    )
