@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export DAGSTER_HOME ?= $(CURDIR)/.dagster_home
 
-.PHONY: run test ui lint format bench-match clean
+.PHONY: run test ui lint format bench-match bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -36,6 +36,9 @@ format: $(STAMP)
 
 bench-match: $(STAMP)  ## matching benchmark (issue 4)
 	$(BIN)/python -m benchmarks.match
+
+bench: $(STAMP)  ## the whole daily run on generated workloads of 10k, 100k and 300k records
+	$(BIN)/python -m benchmarks.daily
 
 clean:
 	rm -rf var .dagster_home

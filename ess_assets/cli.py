@@ -37,7 +37,7 @@ def main(argv: list[str] | None = None) -> int:
     for line in summary_lines(Settings.from_env()):
         print(line)
     print(f"wall time: {time.perf_counter() - started:.1f} s")
-    return 0 if results[BUILD].success else 1
+    return 0 if all(result.success for result in results.values()) else 1
 
 
 if __name__ == "__main__":

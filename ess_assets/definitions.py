@@ -4,6 +4,7 @@ import dagster as dg
 
 from ess_assets import jobs
 from ess_assets.enrich import assets as enrich
+from ess_assets.incidents import incident_on_run_failure
 from ess_assets.match import assets as match
 from ess_assets.normalise.assets import staging_assets, staging_checks
 from ess_assets.publish import assets as publish
@@ -33,6 +34,7 @@ def build_definitions(settings: Settings) -> dg.Definitions:
         sensors=[
             jobs.build_after_ingest,
             jobs.build_after_failed_ingest,
+            incident_on_run_failure,
         ],
         resources=make_resources(settings),
     )

@@ -5,6 +5,8 @@ from pathlib import Path
 import dagster as dg
 from dagster_duckdb import DuckDBResource
 
+from ess_assets.enrich.services import EnrichServices
+from ess_assets.publish.policy import PublicationPolicy
 from ess_assets.settings import Settings
 
 
@@ -37,5 +39,11 @@ def make_resources(settings: Settings) -> dict[str, dg.ConfigurableResource]:
             data_dir=str(settings.data_dir),
             snapshot_dir=str(settings.snapshot_dir),
             export_dir=str(settings.export_dir),
+        ),
+        "publication_policy": PublicationPolicy(max_drop=settings.max_drop),
+        "enrich_services": EnrichServices(
+            recherche_url=settings.recherche_url,
+            recherche_per_second=settings.recherche_per_second,
+            ban_url=settings.ban_url,
         ),
     }

@@ -17,12 +17,38 @@ EARTH_RADIUS_KM = 6371.0
 
 
 def load_town_halls(path: Path | str = BUNDLED_COMMUNES) -> pl.DataFrame:
-    """code_commune, latitude_mairie, longitude_mairie of every commune and district."""
-    return pl.read_csv(
+    """code_commune, latitude_mairie, longitude_mairie of every commune and district, one row
+    per code. A former commune merged into a new one (type COMD) shares the new commune's code
+    and has no town hall of its own: the row with coordinates is kept. A district without
+    coordinates (Marseille's) takes its parent commune's town hall."""
+    communes = pl.read_csv(
         path,
-        columns=["code_insee", "latitude_mairie", "longitude_mairie"],
-        schema_overrides={"code_insee": pl.String},
-    ).rename({"code_insee": "code_commune"})
+        columns=["code_insee", "code_insee_parent", "latitude_mairie", "longitude_mairie"],
+        schema_overrides={"code_insee": pl.String, "code_insee_parent": pl.String},
+    )
+    parents = communes.select(
+        pl.col("code_insee").alias("code_insee_parent"),
+        pl.col("latitude_mairie").alias("_parent_latitude"),
+        pl.col("longitude_mairie").alias("_parent_longitude"),
+    ).unique("code_insee_parent", keep="first")
+    without_own = pl.col("latitude_mairie").is_null()
+    return (
+        communes.sort("latitude_mairie", nulls_last=True)
+        .unique("code_insee", keep="first")
+        .join(parents.drop_nulls(), on="code_insee_parent", how="left")
+        .select(
+            pl.col("code_insee").alias("code_commune"),
+            pl.when(without_own)
+            .then(pl.col("_parent_latitude"))
+            .otherwise(pl.col("latitude_mairie"))
+            .alias("latitude_mairie"),
+            pl.when(without_own)
+            .then(pl.col("_parent_longitude"))
+            .otherwise(pl.col("longitude_mairie"))
+            .alias("longitude_mairie"),
+        )
+        .sort("code_commune")
+    )
 
 
 def distance_km(lat1: pl.Expr, lon1: pl.Expr, lat2: pl.Expr, lon2: pl.Expr) -> pl.Expr:

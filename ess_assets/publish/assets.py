@@ -1,71 +1,182 @@
-"""The open-data export: the published suppliers as CSV, Parquet and GeoJSON files."""
+"""Publication: prepare the open-data files aside, check them, then put them in place.
 
-import json
+`export/candidate` writes the day's files in ESS_EXPORT_DIR/.next/; the blocking checks of
+`checks.py` read them; only when every one passes does `export/opendata_ess` move them into
+ESS_EXPORT_DIR, write the change feed and log the publication. `export/partner_feeds` then
+writes each partner's return feed.
+"""
+
+import shutil
+from datetime import UTC, datetime
 
 import dagster as dg
 import polars as pl
 from dagster_duckdb import DuckDBResource
 
 from ess_assets.match.assets import SUPPLIERS
-from ess_assets.normalise.contact import is_personal_email
-from ess_assets.publish.files import BASENAME, write_export
+from ess_assets.metadata import preview
+from ess_assets.publish import checks
+from ess_assets.publish.changes import change_rows, compare, feed_counts, write_feed
+from ess_assets.publish.fields import FIELDS
+from ess_assets.publish.files import KINDS, export_paths, release, write_export
+from ess_assets.publish.history import (
+    PUBLISHED,
+    last_publication,
+    previous_rows,
+    record_publication,
+)
+from ess_assets.publish.keys import CANDIDATE, EXPORT, PARTNER_FEEDS, staging_folder
+from ess_assets.publish.package import PACKAGE_FILE, source_credits, write_datapackage
+from ess_assets.publish.partner_feeds import closed_suppliers, write_partner_feeds
+from ess_assets.publish.privacy import public_rows, strip_personal_contacts
+from ess_assets.publish.views import refresh_views
 from ess_assets.resources import Folders
+from ess_assets.sources.registry import registry
 from ess_assets.warehouse import read_table
 
-EXPORT = dg.AssetKey(["export", BASENAME])
+
+def _now() -> datetime:
+    return datetime.now(UTC).replace(tzinfo=None)
 
 
-@dg.asset(key=EXPORT, group_name="publish", deps=[SUPPLIERS], kinds={"csv", "parquet"})
-def opendata_ess(
+def _column_schema(columns: list[str]) -> dg.TableSchema:
+    return dg.TableSchema(
+        columns=[dg.TableColumn(f.name, f.type, f.description) for f in FIELDS if f.name in columns]
+    )
+
+
+@dg.asset(
+    key=CANDIDATE,
+    group_name="publish",
+    deps=[SUPPLIERS],
+    kinds={"csv", "parquet", "xlsx"},
+    pool="warehouse",
+)
+def candidate(
     context: dg.AssetExecutionContext, warehouse: DuckDBResource, folders: Folders
 ) -> dg.MaterializeResult:
-    """The files published on the open-data portal, one row per supplier.
+    """The day's open-data files, written aside in ESS_EXPORT_DIR/.next/ to be checked.
 
-    `opendata_ess.csv` (UTF-8, comma, one header row), `opendata_ess.parquet` and
-    `opendata_ess.geojson` (WGS84 points; suppliers without coordinates are only left out of
-    this one), in ESS_EXPORT_DIR. Each file is replaced atomically.
+    One row per supplier of marts.suppliers, with the privacy rules applied (privacy.py) and
+    only the fields declared in fields.py: CSV, Parquet, GeoJSON, spreadsheet and the
+    Frictionless datapackage.json. Nothing published changes until the checks pass.
     """
     with warehouse.get_connection() as con:
         suppliers = read_table(con, "marts.suppliers")
-    paths = write_export(suppliers, folders.export)
-    located = suppliers.filter(pl.col("latitude").is_not_null()).height
-    context.log.info(f"published {suppliers.height} suppliers in {folders.export}")
+        records = read_table(con, "marts.source_records")
+        credits = source_credits(con)
+        last = last_publication(con)
+    published, removed = public_rows(suppliers)
+    _, withheld = strip_personal_contacts(records)
+    folder = staging_folder(folders.export)
+    shutil.rmtree(folder, ignore_errors=True)
+    paths = write_export(published, folder)
+    write_datapackage(
+        paths, tuple(f for f in FIELDS if f.name in published.columns), credits, _now()
+    )
+    context.log.info(f"candidate of {published.height} suppliers written in {folder}")
+    left_out = removed.pop("columns_not_published")
     return dg.MaterializeResult(
         metadata={
-            "dagster/row_count": suppliers.height,
-            "with_coordinates": located,
-            **{kind: dg.MetadataValue.path(str(path)) for kind, path in paths.items()},
+            "dagster/row_count": published.height,
+            "dagster/column_schema": _column_schema(published.columns),
+            "last_publication": last["suppliers"] if last else 0,
+            "records_with_personal_email_withheld": withheld["emails_removed"],
+            "records_with_phone_withheld": withheld["phones_removed"],
+            **{f"published_{name}": count for name, count in removed.items()},
+            "columns_not_published": ", ".join(left_out),
+            "folder": dg.MetadataValue.path(str(folder)),
+            "preview": preview(published.select("supplier_id", "nom", "commune", "sources")),
         }
     )
 
 
-@dg.asset_check(asset=EXPORT, blocking=True)
-def files_agree(folders: Folders) -> dg.AssetCheckResult:
-    """The CSV and the Parquet file hold the same suppliers; the GeoJSON no more than them."""
-    csv = pl.read_csv(folders.export / f"{BASENAME}.csv", infer_schema=False)
-    parquet = pl.read_parquet(folders.export / f"{BASENAME}.parquet")
-    features = json.loads((folders.export / f"{BASENAME}.geojson").read_text())["features"]
-    csv_ids = set(csv.get_column("supplier_id"))
-    passed = (
-        csv_ids == set(parquet.get_column("supplier_id"))
-        and {feature["id"] for feature in features} <= csv_ids
+@dg.asset(
+    key=EXPORT,
+    group_name="publish",
+    deps=[CANDIDATE],
+    kinds={"csv", "parquet", "xlsx"},
+    pool="warehouse",
+)
+def opendata_ess(
+    context: dg.AssetExecutionContext, warehouse: DuckDBResource, folders: Folders
+) -> dg.MaterializeResult:
+    """The published open-data files in ESS_EXPORT_DIR, and the day's change feed.
+
+    The checked candidate replaces the published files one by one (os.replace), then
+    changes/YYYY-MM-DD.json lists the suppliers added, removed and changed since the last
+    publication, and the warehouse logs it (publish.*, analytics.* views).
+    """
+    staging, published_at = staging_folder(folders.export), _now()
+    published = pl.read_parquet(export_paths(staging)["parquet"])
+    with warehouse.get_connection() as con:
+        previous, last = previous_rows(con), last_publication(con)
+        records = read_table(con, "marts.source_records")
+    feed = compare(previous, published)
+    names = [path.name for path in export_paths(staging).values()] + [PACKAGE_FILE]
+    hashes = release(staging, folders.export, names)
+    header = {
+        "date": f"{published_at:%Y-%m-%d}",
+        "publication_id": context.run_id,
+        "previous_publication_id": last["publication_id"] if last else None,
+        "suppliers": published.height,
+    }
+    feed_path = write_feed(feed, folders.export, header, published_at.date())
+    rows = change_rows(feed, context.run_id, published_at.date())
+    with warehouse.get_connection() as con:
+        record_publication(
+            con,
+            publication_id=context.run_id,
+            published_at=published_at,
+            published=published,
+            records=records,
+            changes=rows,
+            hashes=hashes,
+        )
+        refresh_views(con, published)
+    counts = feed_counts(feed)
+    context.log.info(f"published {published.height} suppliers; changes: {counts}")
+    return dg.MaterializeResult(
+        metadata={
+            "dagster/row_count": published.height,
+            **counts,
+            "change_feed": dg.MetadataValue.path(str(feed_path)),
+            **{
+                kind: dg.MetadataValue.path(str(folders.export / f"opendata_ess.{kind}"))
+                for kind in KINDS
+            },
+        }
     )
-    return dg.AssetCheckResult(
-        passed=passed,
-        metadata={"csv": csv.height, "parquet": parquet.height, "geojson": len(features)},
+
+
+@dg.asset(
+    key=PARTNER_FEEDS, group_name="publish", deps=[EXPORT], kinds={"json", "csv"}, pool="warehouse"
+)
+def partner_feeds(
+    context: dg.AssetExecutionContext, warehouse: DuckDBResource, folders: Folders
+) -> dg.MaterializeResult:
+    """One return feed per partner, in ESS_EXPORT_DIR/partners/<source>/retour_hub.{json,csv}.
+
+    Each record of the partner as the hub sees it after the last publication: its
+    supplier_id, the fields the hub filled or corrected and where from, the anomalies found,
+    and suppliers of the same family of networks the partner might count as members.
+    """
+    with warehouse.get_connection() as con:
+        published = read_table(con, PUBLISHED)
+        records, _ = strip_personal_contacts(read_table(con, "marts.source_records"))
+        closed = closed_suppliers(read_table(con, "marts.suppliers"))
+    sources = {source.name: source for source in registry()}
+    folder = folders.export / "partners"
+    table = write_partner_feeds(folder, sources, records, published, closed, _now())
+    context.log.info(f"return feeds written for {table.height} partners")
+    return dg.MaterializeResult(
+        metadata={
+            "dagster/row_count": table.height,
+            "feeds": preview(table, rows=30),
+            "folder": dg.MetadataValue.path(str(folders.export / "partners")),
+        }
     )
 
 
-@dg.asset_check(asset=EXPORT, blocking=True)
-def no_personal_email(folders: Folders) -> dg.AssetCheckResult:
-    """No e-mail in the published CSV identifies a person (only role addresses pass)."""
-    csv = pl.read_csv(folders.export / f"{BASENAME}.csv", infer_schema=False)
-    emails = csv.get_column("email").drop_nulls().to_list()
-    personal = sorted({email for email in emails if is_personal_email(email)})
-    return dg.AssetCheckResult(
-        passed=not personal, metadata={"emails": len(emails), "personal": len(personal)}
-    )
-
-
-ASSETS = [opendata_ess]
-CHECKS = [files_agree, no_personal_email]
+ASSETS = [candidate, opendata_ess, partner_feeds]
+CHECKS = checks.CHECKS

@@ -95,6 +95,14 @@ def build_source_asset(source: Source) -> dg.AssetsDefinition:
             raise _fail(source, str(error)) from error
         if read.frame.height == 0:
             raise _fail(source, f"{fetched.origin} holds no record")
+        if len(read.broken) > read.frame.height:
+            # most rows unreadable: a wrong encoding or a broken export, not a few bad rows
+            first = read.broken[0]
+            raise _fail(
+                source,
+                f"{fetched.origin}: {len(read.broken)} of {len(read.broken) + read.frame.height}"
+                f" rows unreadable (line {first.line}: {first.reason})",
+            )
 
         digest = snapshots.file_hash(fetched.content)
         kept = snapshots.keep_snapshot(
@@ -144,4 +152,3 @@ def build_source_asset(source: Source) -> dg.AssetsDefinition:
 
 def source_assets() -> list[dg.AssetsDefinition]:
     return [build_source_asset(source) for source in registry()]
-

@@ -1,0 +1,97 @@
+"""ESS qualification of the golden records: family, agreements, reserved contracts, CPV.
+
+Inputs per supplier: its golden record (legal form as text, structure kinds, NAF code), its
+SIRENE reference (legal category, ESS flag, NAF when the partners gave none) and the families
+of the partner sources it appears in (`sources` -> registry `family`). A cooperative network
+makes a cooperative (qualify.ess_family); membership of another partner network is not proof
+of an ESS status, so a supplier left 'inconnue' says which networks list it, for a person to
+confirm.
+"""
+
+import polars as pl
+
+from ess_assets.enrich.naf_cpv import with_cpv
+from ess_assets.enrich.qualify import UNKNOWN, qualify
+
+# families that are not a partner network: membership says nothing of the supplier's status
+NOT_NETWORKS = ("national_list", "self_referencing")
+QUALIFICATION_COLUMNS = (
+    "supplier_id",
+    "familles_reseaux",
+    "famille_ess",
+    "famille_ess_raison",
+    "agrements",
+    "agrements_raison",
+    "marches_reserves",
+    "marches_reserves_raison",
+    "cpv_divisions",
+)
+
+
+def source_families(sources: pl.Expr, families: dict[str, str]) -> pl.Expr:
+    """The distinct, sorted families of a comma-joined list of source names."""
+    return (
+        sources.fill_null("")
+        .str.split(", ")
+        .list.eval(pl.element().replace_strict(families, default=None))
+        .list.drop_nulls()
+        .list.unique()
+        .list.sort()
+    )
+
+
+def network_family(families: list[str]) -> str | None:
+    """The family qualify() reads: 'cooperative' first, else the first partner network's."""
+    networks = [family for family in families if family not in NOT_NETWORKS]
+    if "cooperative" in networks:
+        return "cooperative"
+    return networks[0] if networks else None
+
+
+def qualification(
+    golden: pl.DataFrame, sirene: pl.DataFrame, families: dict[str, str]
+) -> pl.DataFrame:
+    """One row per golden supplier with QUALIFICATION_COLUMNS (`familles_reseaux` joined by
+    ', '; agrements, marches_reserves and cpv_divisions are lists, empty when none)."""
+    registry = sirene.select(
+        "supplier_id",
+        "categorie_juridique",
+        "economie_sociale_solidaire",
+        pl.col("naf").alias("naf_sirene"),
+    )
+    frame = golden.join(registry, on="supplier_id", how="left").select(
+        "supplier_id",
+        "forme_juridique",
+        "type_structure",
+        "categorie_juridique",
+        "economie_sociale_solidaire",
+        pl.coalesce("naf", "naf_sirene").alias("naf"),
+        pl.col("types_structure")
+        .fill_null("")
+        .str.split(", ")
+        .list.eval(pl.element().filter(pl.element() != "")),
+        source_families(pl.col("sources"), families).alias("_families"),
+    )
+    frame = frame.with_columns(
+        pl.col("_families")
+        .map_elements(network_family, return_dtype=pl.String)
+        .alias("famille_reseau")
+    )
+    qualified = qualify(with_cpv(frame))
+    networks = pl.col("_families").list.eval(
+        pl.element().filter(~pl.element().is_in(list(NOT_NETWORKS)))
+    )
+    unknown_member = (pl.col("famille_ess") == UNKNOWN) & (networks.list.len() > 0)
+    return qualified.with_columns(
+        pl.when(unknown_member)
+        .then(
+            pl.format(
+                "{} ; mais listé par des réseaux partenaires ({}) : statut ESS à confirmer",
+                pl.col("famille_ess_raison"),
+                networks.list.join(", "),
+            )
+        )
+        .otherwise(pl.col("famille_ess_raison"))
+        .alias("famille_ess_raison"),
+        pl.col("_families").list.join(", ").alias("familles_reseaux"),
+    ).select(QUALIFICATION_COLUMNS)

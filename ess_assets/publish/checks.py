@@ -1,0 +1,176 @@
+"""Blocking checks on the candidate publication (ESS_EXPORT_DIR/.next/), run on the files.
+
+When one fails, `export/opendata_ess` does not run: the files already published stay in
+place, and the failed check says why in the UI (its description and metadata).
+"""
+
+import json
+from pathlib import Path
+
+import dagster as dg
+import polars as pl
+from dagster_duckdb import DuckDBResource
+from openpyxl import load_workbook
+
+from ess_assets.publish.files import export_paths
+from ess_assets.publish.history import last_publication
+from ess_assets.publish.keys import CANDIDATE, staging_folder
+from ess_assets.publish.package import PACKAGE_FILE, package_errors
+from ess_assets.publish.policy import PublicationPolicy
+from ess_assets.publish.privacy import (
+    column_findings,
+    partial_establishments,
+    personal_phones,
+    privacy_findings,
+)
+from ess_assets.resources import Folders
+from ess_assets.warehouse import read_table
+
+
+def _candidate(folders: Folders) -> dict[str, Path]:
+    return export_paths(staging_folder(folders.export))
+
+
+def _headers(paths: dict[str, Path]) -> dict[str, list[str]]:
+    sheet = load_workbook(paths["xlsx"], read_only=True).worksheets[0]
+    features = json.loads(paths["geojson"].read_text(encoding="utf-8"))["features"]
+    return {
+        "csv": pl.read_csv(paths["csv"], n_rows=0).columns,
+        "parquet": pl.read_parquet_schema(paths["parquet"]).names(),
+        "xlsx": [cell.value for cell in next(sheet.iter_rows(max_row=1))],
+        "geojson": sorted({key for f in features for key in f["properties"]}),
+    }
+
+
+@dg.asset_check(asset=CANDIDATE, blocking=True)
+def files_agree(folders: Folders) -> dg.AssetCheckResult:
+    """CSV, Parquet and spreadsheet hold the same suppliers; the GeoJSON (RFC 7946) no more."""
+    paths = _candidate(folders)
+    csv = pl.read_csv(paths["csv"], infer_schema=False)
+    ids = set(csv.get_column("supplier_id"))
+    parquet = set(pl.read_parquet(paths["parquet"]).get_column("supplier_id"))
+    sheet = load_workbook(paths["xlsx"], read_only=True).worksheets[0]
+    xlsx = {row[0] for row in sheet.iter_rows(min_row=2, values_only=True)}
+    document = json.loads(paths["geojson"].read_text(encoding="utf-8"))
+    features = document["features"]
+    rfc7946 = "crs" not in document and all(
+        f["geometry"]["type"] == "Point"
+        and -180 <= f["geometry"]["coordinates"][0] <= 180
+        and -90 <= f["geometry"]["coordinates"][1] <= 90
+        for f in features
+    )
+    passed = ids == parquet == xlsx and {f["id"] for f in features} <= ids and rfc7946
+    return dg.AssetCheckResult(
+        passed=passed,
+        metadata={
+            "csv": len(ids),
+            "parquet": len(parquet),
+            "xlsx": len(xlsx),
+            "geojson": len(features),
+        },
+    )
+
+
+@dg.asset_check(asset=CANDIDATE, blocking=True)
+def no_personal_data(warehouse: DuckDBResource, folders: Folders) -> dg.AssetCheckResult:
+    """No personal data in the files: no personal e-mail (in any column), no phone that only
+    comes with one, no address or coordinates of a diffusion-partielle establishment, no
+    column naming a contact person, no column that is not declared in fields.py."""
+    paths = _candidate(folders)
+    with warehouse.get_connection() as con:
+        records = read_table(con, "marts.source_records")
+        suppliers = read_table(con, "marts.suppliers")
+    partial = suppliers.filter(partial_establishments(suppliers)).get_column("supplier_id")
+    csv = pl.read_csv(paths["csv"], infer_schema=False)
+    findings = privacy_findings(csv, personal_phones(records), set(partial.to_list()))
+    for kind, columns in _headers(paths).items():
+        extra = column_findings(columns)
+        findings["undeclared_columns"] += [f"{kind}:{c}" for c in extra["undeclared_columns"]]
+        findings["person_name_columns"] += [f"{kind}:{c}" for c in extra["person_name_columns"]]
+    broken = {rule: found for rule, found in findings.items() if found}
+    return dg.AssetCheckResult(
+        passed=not broken,
+        description="; ".join(f"{rule}: {', '.join(map(str, f[:5]))}" for rule, f in broken.items())
+        or None,
+        metadata={
+            "emails": csv.get_column("email").drop_nulls().len(),
+            "telephones": csv.get_column("telephone").drop_nulls().len(),
+            "diffusion_partielle": partial.len(),
+            **{rule: len(found) for rule, found in findings.items()},
+        },
+    )
+
+
+@dg.asset_check(asset=CANDIDATE, blocking=True)
+def valid_datapackage(folders: Folders) -> dg.AssetCheckResult:
+    """Frictionless validates datapackage.json and every file against its Table Schema."""
+    errors = package_errors(staging_folder(folders.export) / PACKAGE_FILE)
+    return dg.AssetCheckResult(
+        passed=not errors,
+        description="; ".join(errors[:5]) or None,
+        metadata={"errors": len(errors), "first_errors": dg.MetadataValue.json(errors[:20])},
+    )
+
+
+@dg.asset_check(asset=CANDIDATE, blocking=True)
+def supplier_count_holds(
+    warehouse: DuckDBResource, folders: Folders, publication_policy: PublicationPolicy
+) -> dg.AssetCheckResult:
+    """Circuit breaker: the candidate loses at most ESS_MAX_DROP of the last publication's
+    suppliers (default 10 %); a bigger fall means a source broke, not that suppliers left."""
+    candidate = pl.read_parquet(_candidate(folders)["parquet"]).height
+    with warehouse.get_connection() as con:
+        last = last_publication(con)
+    before = last["suppliers"] if last else None
+    drop = (before - candidate) / before if before else 0.0
+    passed = candidate > 0 and drop <= publication_policy.max_drop
+    reason = None
+    if not passed:
+        reason = (
+            f"publication refused: {candidate} suppliers against {before} in the last "
+            f"publication ({last['published_at']:%Y-%m-%d %H:%M}), a fall of {drop:.1%} > "
+            f"ESS_MAX_DROP {publication_policy.max_drop:.0%}; the last publication stays. "
+            "Look for a source that lost rows, or raise ESS_MAX_DROP for one run."
+            if last
+            else "publication refused: the candidate holds no supplier"
+        )
+    return dg.AssetCheckResult(
+        passed=passed,
+        description=reason,
+        metadata={
+            "candidate": candidate,
+            "last_publication": before or 0,
+            "drop_share": round(drop, 4),
+            "max_drop": publication_policy.max_drop,
+        },
+    )
+
+
+@dg.asset_check(asset=CANDIDATE, blocking=True)
+def upstream_checks_passed(context: dg.AssetCheckExecutionContext) -> dg.AssetCheckResult:
+    """The last evaluation of every blocking check upstream passed (it matters when the export
+    is materialised on its own, from the UI: in a full run a failed one stops the run first)."""
+    graph = context.job_def.asset_layer.asset_graph
+    upstream = graph.get_ancestor_asset_keys(CANDIDATE) - {CANDIDATE}
+    failed = []
+    for key in graph.asset_check_keys:
+        if key.asset_key not in upstream or not graph.get_check_spec(key).blocking:
+            continue
+        record = context.instance.get_latest_asset_check_evaluation_record(key)
+        evaluation = record.evaluation if record else None
+        if evaluation is not None and not evaluation.passed:
+            failed.append(key.to_user_string())
+    return dg.AssetCheckResult(
+        passed=not failed,
+        description=f"blocking checks failed upstream: {', '.join(failed)}" if failed else None,
+        metadata={"failed_upstream": dg.MetadataValue.json(failed)},
+    )
+
+
+CHECKS = [
+    files_agree,
+    no_personal_data,
+    valid_datapackage,
+    supplier_count_holds,
+    upstream_checks_passed,
+]

@@ -1,0 +1,40 @@
+"""An analyst's read-only DuckDB connection held by another process while a run writes.
+
+DuckDB lets one process write a database file, or several processes read it: a read-only
+connection held by an analyst's process locks the writers out, so the daily run cannot open
+the warehouse while it is held. This test records that behaviour; the way out for analysts is
+to read a copy of the warehouse, never the file the run writes.
+"""
+
+import subprocess
+import sys
+import time
+
+import duckdb
+import pytest
+
+HOLD = """
+import sys, time, duckdb
+con = duckdb.connect(sys.argv[1], read_only=True)
+print("open", flush=True)
+time.sleep(20)
+"""
+
+
+def test_reader_process_blocks_the_writer(tmp_path):
+    warehouse = tmp_path / "warehouse.duckdb"
+    with duckdb.connect(str(warehouse)) as con:
+        con.execute("CREATE TABLE t AS SELECT 1 AS x")
+    reader = subprocess.Popen(
+        [sys.executable, "-c", HOLD, str(warehouse)], stdout=subprocess.PIPE, text=True
+    )
+    try:
+        assert reader.stdout.readline().strip() == "open"
+        with pytest.raises(duckdb.IOException, match="lock"):
+            duckdb.connect(str(warehouse))
+    finally:
+        reader.kill()
+        reader.wait()
+    time.sleep(0.1)
+    with duckdb.connect(str(warehouse)) as con:  # the lock goes with the reader
+        assert con.execute("SELECT x FROM t").fetchall() == [(1,)]
