@@ -3,6 +3,7 @@
 import argparse
 import sys
 import time
+from datetime import UTC, datetime
 
 import dagster as dg
 
@@ -13,28 +14,36 @@ from ess_assets.summary import summary_lines
 
 
 def run_daily(
-    definitions: dg.Definitions, instance: dg.DagsterInstance
+    definitions: dg.Definitions, instance: dg.DagsterInstance, log_level: str = "WARNING"
 ) -> dict[str, dg.ExecuteInProcessResult]:
-    """Run the ingest job, then the build job whatever ingest did (as the sensor would)."""
+    """Run the ingest job, then the build job whatever ingest did (as the sensor would).
+
+    `log_level` is the console's: the whole log stays in the run's history (Dagster UI).
+    """
+    run_config = {"loggers": {"console": {"config": {"log_level": log_level}}}}
     results = {}
     for name in (INGEST, BUILD):
         job = definitions.resolve_job_def(name)
-        results[name] = job.execute_in_process(instance=instance, raise_on_error=False)
+        results[name] = job.execute_in_process(
+            run_config=run_config, instance=instance, raise_on_error=False
+        )
     return results
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="ess_assets.cli", description=__doc__)
     parser.add_argument("command", choices=["run"], help="run: the whole daily job")
-    parser.parse_args(argv)
+    parser.add_argument("--verbose", action="store_true", help="print every step's log")
+    args = parser.parse_args(argv)
     started = time.perf_counter()
+    started_at = datetime.now(UTC).replace(tzinfo=None)
     with dg.DagsterInstance.get() as instance:
-        results = run_daily(defs, instance)
+        results = run_daily(defs, instance, "DEBUG" if args.verbose else "WARNING")
     for name, result in results.items():
         failed = [event.step_key for event in result.all_events if event.is_step_failure]
         state = "succeeded" if result.success else f"failed steps: {', '.join(failed)}"
         print(f"{name} run {result.run_id}: {state}")
-    for line in summary_lines(Settings.from_env()):
+    for line in summary_lines(Settings.from_env(), since=started_at):
         print(line)
     print(f"wall time: {time.perf_counter() - started:.1f} s")
     return 0 if all(result.success for result in results.values()) else 1

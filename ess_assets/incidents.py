@@ -88,3 +88,55 @@ def incident_on_run_failure(context: dg.RunFailureSensorContext):
     incident = incident_of(context.dagster_run, context.get_step_failure_events())
     context.log.error(incident.message)
     record_incident(incident, Settings.from_env())
+
+
+def stale_source_incidents(settings: Settings, today: str) -> list[Incident]:
+    """An incident per source whose last good fetch is older than its freshness expectation."""
+    from ess_assets.sources.registry import registry  # the registry is read at tick time
+    from ess_assets.sources.snapshots import last_good
+
+    incidents = []
+    with duckdb.connect(str(settings.warehouse), read_only=True) as con:
+        for source in registry():
+            last = last_good(con, source.name)
+            if last is None:
+                continue
+            age = datetime.now(UTC).replace(tzinfo=None) - last["fetched_at"]
+            if age.days <= source.freshness_days:
+                continue
+            step = f"raw/{source.name}"
+            error = (
+                f"last good fetch {last['fetched_at']:%Y-%m-%d}, {age.days} days ago "
+                f"(expected every {source.freshness_days} days); owner {source.owner}"
+            )
+            message = f"source {source.name} is stale: {error}"
+            incidents.append(
+                Incident(
+                    f"stale-{source.name}-{today}", "freshness", [step], {step: error}, message
+                )
+            )
+    return incidents
+
+
+@dg.sensor(minimum_interval_seconds=3600, default_status=dg.DefaultSensorStatus.RUNNING)
+def stale_sources(context: dg.SensorEvaluationContext):
+    """Once a day per source: record (log, ops.incidents, webhook) every source gone stale.
+
+    A source is stale when its last good fetch is older than its registry `freshness_days`:
+    its members are still published from that snapshot, but someone should call its owner.
+    """
+    settings = Settings.from_env()
+    if not settings.warehouse.exists():
+        return dg.SkipReason("no warehouse yet")
+    today = datetime.now(UTC).strftime("%Y-%m-%d")
+    told = set(json.loads(context.cursor)) if context.cursor else set()
+    try:
+        incidents = [i for i in stale_source_incidents(settings, today) if i.run_id not in told]
+        for incident in incidents:
+            context.log.warning(incident.message)
+            record_incident(incident, settings)
+            told.add(incident.run_id)
+    except duckdb.IOException as error:  # a run holds the warehouse: try at the next tick
+        return dg.SkipReason(f"warehouse busy: {error}")
+    context.update_cursor(json.dumps(sorted(i for i in told if i.endswith(today))))
+    return dg.SkipReason(f"{len(incidents)} stale source(s) recorded")

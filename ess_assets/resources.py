@@ -11,11 +11,13 @@ from ess_assets.settings import Settings
 
 
 class Folders(dg.ConfigurableResource):
-    """Where bundled files are read, raw snapshots kept and published files written."""
+    """Where bundled files are read, raw snapshots kept, published files and the analysts'
+    copy of the warehouse written."""
 
     data_dir: str
     snapshot_dir: str
     export_dir: str
+    analytics_file: str
 
     @property
     def data(self) -> Path:
@@ -29,6 +31,10 @@ class Folders(dg.ConfigurableResource):
     def export(self) -> Path:
         return Path(self.export_dir)
 
+    @property
+    def analytics(self) -> Path:
+        return Path(self.analytics_file)
+
 
 def make_resources(settings: Settings) -> dict[str, dg.ConfigurableResource]:
     """The resources every asset uses, built from the settings."""
@@ -39,6 +45,7 @@ def make_resources(settings: Settings) -> dict[str, dg.ConfigurableResource]:
             data_dir=str(settings.data_dir),
             snapshot_dir=str(settings.snapshot_dir),
             export_dir=str(settings.export_dir),
+            analytics_file=str(settings.analytics_copy),
         ),
         "publication_policy": PublicationPolicy(max_drop=settings.max_drop),
         "enrich_services": EnrichServices(

@@ -3,6 +3,7 @@
 | variable | default | meaning |
 | --- | --- | --- |
 | ESS_WAREHOUSE | var/warehouse.duckdb | the DuckDB warehouse file |
+| ESS_ANALYTICS_WAREHOUSE | analytics.duckdb beside the warehouse | read-only copy for analysts |
 | ESS_EXPORT_DIR | var/export | folder of the published files |
 | ESS_SNAPSHOT_DIR | var/snapshots | raw files as received, one folder per source |
 | ESS_DATA_DIR | the bundled snapshot (ess_assets/data) | where bundled source files are read |
@@ -31,6 +32,7 @@ class Settings:
     export_dir: Path
     snapshot_dir: Path
     data_dir: Path
+    analytics_copy: Path  # the copy analysts query, replaced at the end of each build
     env: Mapping[str, str]  # the environment, for the per-source variables of the registry
     max_drop: float = 0.10  # publication refused when the supplier count falls by more
     recherche_url: str | None = None  # Recherche d'entreprises API; None: no live lookup
@@ -42,11 +44,15 @@ class Settings:
     def from_env(cls, env: Mapping[str, str] | None = None) -> "Settings":
         env = dict(os.environ if env is None else env)
         var = PROJECT_DIR / "var"
+        warehouse = Path(env.get("ESS_WAREHOUSE") or var / "warehouse.duckdb")
         return cls(
-            warehouse=Path(env.get("ESS_WAREHOUSE") or var / "warehouse.duckdb"),
+            warehouse=warehouse,
             export_dir=Path(env.get("ESS_EXPORT_DIR") or var / "export"),
             snapshot_dir=Path(env.get("ESS_SNAPSHOT_DIR") or var / "snapshots"),
             data_dir=Path(env.get("ESS_DATA_DIR") or BUNDLED_DATA_DIR),
+            analytics_copy=Path(
+                env.get("ESS_ANALYTICS_WAREHOUSE") or warehouse.with_name("analytics.duckdb")
+            ),
             env=env,
             max_drop=_share(env.get("ESS_MAX_DROP"), default=0.10, name="ESS_MAX_DROP"),
             recherche_url=env.get("ESS_RECHERCHE_ENTREPRISES_URL") or None,

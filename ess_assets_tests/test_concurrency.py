@@ -17,7 +17,7 @@ HOLD = """
 import sys, time, duckdb
 con = duckdb.connect(sys.argv[1], read_only=True)
 print("open", flush=True)
-time.sleep(20)
+time.sleep(float(sys.argv[2]) if len(sys.argv) > 2 else 20)
 """
 
 
@@ -38,3 +38,24 @@ def test_reader_process_blocks_the_writer(tmp_path):
     time.sleep(0.1)
     with duckdb.connect(str(warehouse)) as con:  # the lock goes with the reader
         assert con.execute("SELECT x FROM t").fetchall() == [(1,)]
+
+
+def test_analysts_read_a_copy_while_the_run_writes(settings, run_day):
+    run_day(settings)
+    reader = subprocess.Popen(
+        [sys.executable, "-c", HOLD, str(settings.analytics_copy), "120"],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert reader.stdout.readline().strip() == "open"
+        results = run_day(settings)  # a second daily run while the analyst holds the copy
+        assert all(result.success for result in results.values())
+        assert reader.poll() is None  # the analyst's connection was open all along
+        with duckdb.connect(str(settings.analytics_copy), read_only=True) as con:
+            suppliers = con.execute("SELECT count(*) FROM marts.suppliers").fetchall()[0][0]
+        with duckdb.connect(str(settings.warehouse), read_only=True) as con:
+            assert con.execute("SELECT count(*) FROM marts.suppliers").fetchall()[0][0] == suppliers
+    finally:
+        reader.kill()
+        reader.wait()

@@ -19,3 +19,21 @@ def test_one_raw_and_one_staging_asset_per_source():
 def test_daily_schedule_in_paris_time():
     schedule = defs.resolve_schedule_def("daily_ingest")
     assert schedule.execution_timezone == "Europe/Paris"
+
+
+def test_every_asset_tells_the_person_on_call_what_it_is():
+    graph = defs.resolve_asset_graph()
+    steps = {"sources", "normalise", "match", "enrich", "publish"}
+    for key in graph.get_all_asset_keys():
+        node = graph.get(key)
+        name = key.to_user_string()
+        assert node.group_name in steps, name
+        assert node.kinds, name
+        assert node.owners and all(o.startswith("team:") for o in node.owners), name
+        assert node.description and len(node.description) > 40, name
+
+
+def test_sources_carry_a_freshness_policy():
+    graph = defs.resolve_asset_graph()
+    for source in registry():
+        assert graph.get(dg.AssetKey(["raw", source.name])).freshness_policy is not None

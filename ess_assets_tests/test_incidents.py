@@ -80,3 +80,35 @@ def test_sensor_records_without_webhook(tmp_path, monkeypatch):
     with duckdb.connect(str(settings.warehouse), read_only=True) as con:
         rows = con.execute("SELECT job, failed_steps FROM ops.incidents").fetchall()
     assert rows == [("tiny_job", ["fetch_partner"])]
+
+
+def test_stale_source_recorded_once_a_day(tmp_path, monkeypatch):
+    from datetime import datetime, timedelta
+
+    from ess_assets.incidents import stale_sources
+    from ess_assets.sources.snapshots import log_good_fetch
+
+    warehouse = tmp_path / "warehouse.duckdb"
+    monkeypatch.setenv("ESS_WAREHOUSE", str(warehouse))
+    monkeypatch.delenv("ESS_WEBHOOK_URL", raising=False)
+    now = datetime.now()
+    with duckdb.connect(str(warehouse)) as con:
+        for source, age in (("coorace", 36), ("fei", 1)):  # both expect a fetch every 35 days
+            log_good_fetch(
+                con,
+                source=source,
+                file_hash="h",
+                fetched_at=now - timedelta(days=age),
+                origin="test",
+                snapshot=tmp_path / "s.csv",
+                rows=1,
+                unreadable=0,
+            )
+    context = dg.build_sensor_context()
+    stale_sources(context)
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        rows = con.execute("SELECT job, failed_steps FROM ops.incidents").fetchall()
+    assert rows == [("freshness", ["raw/coorace"])]
+    stale_sources(dg.build_sensor_context(cursor=context.cursor))  # same day: not told twice
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        assert con.execute("SELECT count(*) FROM ops.incidents").fetchall() == [(1,)]

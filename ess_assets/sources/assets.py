@@ -44,7 +44,7 @@ def record_ids(frame: pl.DataFrame, columns: tuple[str, ...]) -> pl.Series:
 def _owners(source: Source) -> list[str]:
     """Owners in the form Dagster accepts (team:x or an e-mail); the full text is in metadata."""
     parts = [part.strip() for part in source.owner.split("/")]
-    return [part for part in parts if part.startswith("team:") or "@" in part]
+    return [part.split()[0] for part in parts if part.startswith("team:") or "@" in part]
 
 
 def _raw_columns(con, name: str) -> list[str] | None:

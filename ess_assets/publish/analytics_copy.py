@@ -1,0 +1,51 @@
+"""The analysts' copy of the warehouse, replaced whole at the end of every build.
+
+DuckDB lets one process write a file, or several read it: an analyst holding a connection on
+the warehouse itself would lock the daily run out. Analysts query this copy instead. It is
+written beside, then renamed over the previous one: a connection already open keeps reading
+the previous copy (its file stays alive until closed), a new one sees the new copy.
+"""
+
+import os
+
+import dagster as dg
+from dagster_duckdb import DuckDBResource
+
+from ess_assets.publish.keys import EXPORT, PARTNER_FEEDS
+from ess_assets.resources import Folders
+
+ANALYTICS_COPY = dg.AssetKey(["export", "analytics_warehouse"])
+
+
+@dg.asset(
+    key=ANALYTICS_COPY,
+    group_name="publish",
+    deps=[EXPORT, PARTNER_FEEDS],
+    kinds={"duckdb"},
+    owners=["team:data"],
+    pool="warehouse",
+)
+def analytics_warehouse(
+    context: dg.AssetExecutionContext, warehouse: DuckDBResource, folders: Folders
+) -> dg.MaterializeResult:
+    """A read-only copy of the whole warehouse for analysts (ESS_ANALYTICS_WAREHOUSE).
+
+    Same schemas, tables and views as the warehouse, as of the end of this build. Open it
+    with `duckdb.connect(path, read_only=True)`: it never blocks a run.
+    """
+    target = folders.analytics
+    target.parent.mkdir(parents=True, exist_ok=True)
+    building = target.with_name(f".{target.name}.building")
+    building.unlink(missing_ok=True)
+    with warehouse.get_connection() as con:
+        source = con.execute("SELECT current_database()").fetchall()[0][0]
+        con.execute("ATTACH ? AS analytics_copy", [str(building)])
+        try:
+            con.execute(f'COPY FROM DATABASE "{source}" TO analytics_copy')
+        finally:
+            con.execute("DETACH analytics_copy")
+    os.replace(building, target)
+    context.log.info(f"analysts' copy of the warehouse replaced: {target}")
+    return dg.MaterializeResult(
+        metadata={"path": dg.MetadataValue.path(str(target)), "bytes": target.stat().st_size}
+    )
