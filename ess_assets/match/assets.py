@@ -10,6 +10,7 @@ import dagster as dg
 import polars as pl
 from dagster_duckdb import DuckDBResource
 
+from ess_assets import incremental
 from ess_assets.match.golden import golden_records
 from ess_assets.match.group import DECISION_SCHEMA, anchors, match, record_key
 from ess_assets.match.ids import EVENT_SCHEMA, assign_ids
@@ -18,6 +19,8 @@ from ess_assets.publish.privacy import strip_personal_contacts
 from ess_assets.sources.registry import registry
 from ess_assets.warehouse import read_table, table_exists, write_table
 
+# Part of the match and golden fingerprints: change it when matching or survivorship changes.
+MATCH_VERSION = "2026-12-03"
 SOURCE_RECORDS = dg.AssetKey(["marts", "source_records"])
 SUPPLIERS = dg.AssetKey(["marts", "suppliers"])
 GOLDEN = dg.AssetKey(["match", "golden"])
@@ -69,9 +72,23 @@ def _previous_ids(con) -> pl.DataFrame:
 )
 def source_records(context: dg.AssetExecutionContext, warehouse: DuckDBResource):
     """Match every source's records into suppliers, keeping yesterday's supplier ids."""
+    step, outputs = "marts.source_records", ["marts.source_records", "match.links"]
+    with warehouse.get_connection() as con:
+        decisions = _decisions(con)
+        inputs = incremental.fingerprint(
+            MATCH_VERSION,
+            incremental.upstream(con, *(f"staging.{source.name}" for source in registry())),
+            incremental.table_content(con, "match.decisions"),
+        )
+        skipped = incremental.skip(con, step, inputs, outputs)
+    if skipped:
+        context.log.info("no staging table and no decision changed: matching kept")
+        for key in (SOURCE_RECORDS, LINKS):
+            yield dg.MaterializeResult(asset_key=key, metadata=skipped.metadata)
+        return
     with warehouse.get_connection() as con:
         records = _staged(con)
-        result = match(records, _decisions(con))
+        result = match(records, decisions)
         ids, events = assign_ids(anchors(records, result.clusters), _previous_ids(con))
         clusters = result.clusters.rename({"record_id": "record_key"})
         linked = (
@@ -85,6 +102,7 @@ def source_records(context: dg.AssetExecutionContext, warehouse: DuckDBResource)
         write_table(con, "marts.source_records", linked)
         write_table(con, "match.links", links)
         write_table(con, "match.supplier_id_events", events.cast(EVENT_SCHEMA))
+        incremental.remember(con, step, inputs)
     decisions = links.group_by("decision").len()
     context.log.info(
         f"{linked.height} records in {ids.height} suppliers; {events.height} merges or splits"
@@ -126,10 +144,19 @@ def golden(context: dg.AssetExecutionContext, warehouse: DuckDBResource):
     """
     priorities = {source.name: source.priority for source in registry()}
     with warehouse.get_connection() as con:
+        inputs = incremental.fingerprint(
+            MATCH_VERSION,
+            incremental.upstream(con, "marts.source_records"),
+            sorted(priorities.items()),
+        )
+        if skipped := incremental.skip(con, "match.golden", inputs, ["match.golden"]):
+            context.log.info("matching unchanged: golden records kept")
+            return skipped
         records = read_table(con, "marts.source_records")
         public, removed = strip_personal_contacts(records)
         chosen = golden_records(public, priorities)
         write_table(con, "match.golden", chosen)
+        incremental.remember(con, "match.golden", inputs)
     context.log.info(f"{chosen.height} suppliers from {records.height} records")
     return dg.MaterializeResult(
         metadata={

@@ -10,6 +10,7 @@ import dagster as dg
 import polars as pl
 from dagster_duckdb import DuckDBResource
 
+from ess_assets import incremental
 from ess_assets.metadata import preview
 from ess_assets.normalise.commune import default_index
 from ess_assets.normalise.records import QUARANTINE_SCHEMA, to_records
@@ -19,6 +20,9 @@ from ess_assets.sources.registry import Source, registry
 from ess_assets.warehouse import comment_columns, read_table, table_exists, write_table
 
 INVALID_SIRET_WARN_SHARE = 0.05
+# Part of every staging fingerprint: change it when normalisation changes, so that every
+# source is normalised again on the next run even where its file did not change.
+NORMALISE_VERSION = "2026-12-03"
 
 
 def _unreadable(source: Source, frame: pl.DataFrame) -> pl.DataFrame:
@@ -56,9 +60,16 @@ def build_staging_asset(source: Source) -> dg.AssetsDefinition:
     def staging_source(
         context: dg.AssetExecutionContext, warehouse: DuckDBResource
     ) -> dg.MaterializeResult:
+        step = f"staging.{source.name}"
         with warehouse.get_connection() as con:
             if not table_exists(con, f"raw.{source.name}"):
                 raise dg.Failure(f"raw.{source.name} has never been loaded: run its raw asset")
+            last = snapshots.last_good(con, source.name)
+            inputs = incremental.fingerprint(NORMALISE_VERSION, last and last["file_hash"])
+            outputs = [step, f"quarantine.{source.name}"]
+            if skipped := incremental.skip(con, step, inputs, outputs):
+                context.log.info(f"{source.name}: raw file unchanged, staging kept as it was")
+                return skipped
             raw = read_table(con, f"raw.{source.name}")
             unreadable = read_table(con, f"raw.{source.name}_unreadable")
             normalised = to_records(source, raw, default_index())
@@ -72,6 +83,7 @@ def build_staging_asset(source: Source) -> dg.AssetsDefinition:
                 f"{source.title}: records in the common supplier schema",
                 {column.name: column.meaning for column in COLUMNS},
             )
+            incremental.remember(con, step, inputs)
         records = normalised.records
         reasons = quarantine.group_by("reason").len().sort("len", descending=True)
         context.log.info(
@@ -101,67 +113,97 @@ def build_staging_asset(source: Source) -> dg.AssetsDefinition:
     return staging_source
 
 
+def _matches_schema(con, source: Source) -> dg.AssetCheckResult:
+    records = read_table(con, f"staging.{source.name}")
+    try:
+        SupplierRecord.validate(records, lazy=True)
+    except Exception as errors:  # SchemaErrors, or SchemaError for a whole-frame fault
+        return dg.AssetCheckResult(passed=False, description=str(errors)[:2000])
+    return dg.AssetCheckResult(passed=True)
+
+
+def _few_invalid_sirets(con, source: Source) -> dg.AssetCheckResult:
+    given, invalid = con.execute(
+        f"SELECT count(siret_source), count(siret_source) FILTER (NOT siret_valide) "
+        f"FROM staging.{source.name}"
+    ).fetchall()[0]
+    share = invalid / given if given else 0.0
+    return dg.AssetCheckResult(
+        passed=share <= INVALID_SIRET_WARN_SHARE,
+        severity=dg.AssetCheckSeverity.WARN,
+        metadata={"sirets_given": given, "sirets_invalid": invalid, "share": share},
+    )
+
+
+def _nothing_quarantined(con, source: Source) -> dg.AssetCheckResult:
+    reasons = con.sql(
+        f"SELECT reason, count(*) AS rows FROM quarantine.{source.name} "
+        "GROUP BY reason ORDER BY rows DESC"
+    ).pl()
+    total = int(reasons.get_column("rows").sum()) if reasons.height else 0
+    return dg.AssetCheckResult(
+        passed=total == 0,
+        severity=dg.AssetCheckSeverity.WARN,
+        metadata={"rows_quarantined": total, "reasons": preview(reasons, rows=20)},
+    )
+
+
+def _source_is_fresh(con, source: Source) -> dg.AssetCheckResult:
+    last = snapshots.last_good(con, source.name)
+    if last is None:
+        return dg.AssetCheckResult(passed=False, description="never fetched")
+    age = datetime.now(UTC).replace(tzinfo=None) - last["fetched_at"]
+    return dg.AssetCheckResult(
+        passed=age <= timedelta(days=source.freshness_days),
+        severity=dg.AssetCheckSeverity.WARN,
+        description=f"last good fetch {last['fetched_at']:%Y-%m-%d %H:%M} UTC",
+        metadata={"age_days": age.days, "freshness_days": source.freshness_days},
+    )
+
+
+# name -> (check, blocking, description); the four run in one step per source, as one
+# Dagster step costs more than most of these checks
+STAGING_CHECKS = {
+    "matches_schema": (
+        _matches_schema,
+        True,
+        "Every stored record passes the pandera model of the common schema.",
+    ),
+    "few_invalid_sirets": (
+        _few_invalid_sirets,
+        False,
+        "Warns when more than 5 % of the SIRETs a source gives fail the INSEE checks.",
+    ),
+    "nothing_quarantined": (
+        _nothing_quarantined,
+        False,
+        "Warns when rows of the source went to quarantine: a person should look at them.",
+    ),
+    "source_is_fresh": (
+        _source_is_fresh,
+        False,
+        "Warns when the source's last good fetch is older than its freshness expectation: "
+        "its records are still published, from that last good snapshot.",
+    ),
+}
+
+
 def build_staging_checks(source: Source) -> list[dg.AssetChecksDefinition]:
     key = dg.AssetKey(["staging", source.name])
 
-    @dg.asset_check(asset=key, name="matches_schema", blocking=True)
-    def matches_schema(warehouse: DuckDBResource) -> dg.AssetCheckResult:
-        """Every stored record passes the pandera model of the common schema."""
+    @dg.multi_asset_check(
+        name=f"staging_{source.name}_checks",
+        specs=[
+            dg.AssetCheckSpec(name, asset=key, blocking=blocking, description=description)
+            for name, (_, blocking, description) in STAGING_CHECKS.items()
+        ],
+    )
+    def staging_source_checks(warehouse: DuckDBResource):
         with warehouse.get_connection() as con:
-            records = read_table(con, f"staging.{source.name}")
-        try:
-            SupplierRecord.validate(records, lazy=True)
-        except Exception as errors:  # SchemaErrors, or SchemaError for a whole-frame fault
-            return dg.AssetCheckResult(passed=False, description=str(errors)[:2000])
-        return dg.AssetCheckResult(passed=True)
+            for name, (check, _, _) in STAGING_CHECKS.items():
+                yield check(con, source)._replace(asset_key=key, check_name=name)
 
-    @dg.asset_check(asset=key, name="few_invalid_sirets")
-    def few_invalid_sirets(warehouse: DuckDBResource) -> dg.AssetCheckResult:
-        """Warns when more than 5 % of the SIRETs a source gives fail the INSEE checks."""
-        with warehouse.get_connection() as con:
-            given, invalid = con.execute(
-                f"SELECT count(siret_source), count(siret_source) FILTER (NOT siret_valide) "
-                f"FROM staging.{source.name}"
-            ).fetchall()[0]
-        share = invalid / given if given else 0.0
-        return dg.AssetCheckResult(
-            passed=share <= INVALID_SIRET_WARN_SHARE,
-            severity=dg.AssetCheckSeverity.WARN,
-            metadata={"sirets_given": given, "sirets_invalid": invalid, "share": share},
-        )
-
-    @dg.asset_check(asset=key, name="nothing_quarantined")
-    def nothing_quarantined(warehouse: DuckDBResource) -> dg.AssetCheckResult:
-        """Warns when rows of the source went to quarantine: a person should look at them."""
-        with warehouse.get_connection() as con:
-            reasons = con.sql(
-                f"SELECT reason, count(*) AS rows FROM quarantine.{source.name} "
-                "GROUP BY reason ORDER BY rows DESC"
-            ).pl()
-        total = int(reasons.get_column("rows").sum()) if reasons.height else 0
-        return dg.AssetCheckResult(
-            passed=total == 0,
-            severity=dg.AssetCheckSeverity.WARN,
-            metadata={"rows_quarantined": total, "reasons": preview(reasons, rows=20)},
-        )
-
-    @dg.asset_check(asset=key, name="source_is_fresh")
-    def source_is_fresh(warehouse: DuckDBResource) -> dg.AssetCheckResult:
-        """Warns when the source's last good fetch is older than its freshness expectation:
-        its records are still published, from that last good snapshot."""
-        with warehouse.get_connection() as con:
-            last = snapshots.last_good(con, source.name)
-        if last is None:
-            return dg.AssetCheckResult(passed=False, description="never fetched")
-        age = datetime.now(UTC).replace(tzinfo=None) - last["fetched_at"]
-        return dg.AssetCheckResult(
-            passed=age <= timedelta(days=source.freshness_days),
-            severity=dg.AssetCheckSeverity.WARN,
-            description=f"last good fetch {last['fetched_at']:%Y-%m-%d %H:%M} UTC",
-            metadata={"age_days": age.days, "freshness_days": source.freshness_days},
-        )
-
-    return [matches_schema, few_invalid_sirets, nothing_quarantined, source_is_fresh]
+    return [staging_source_checks]
 
 
 def staging_assets() -> list[dg.AssetsDefinition]:

@@ -13,8 +13,8 @@ from dagster_duckdb import DuckDBResource
 from ess_assets.resources import Folders
 from ess_assets.settings import Settings
 from ess_assets.sources import snapshots
-from ess_assets.sources.fetch import FetchError, fetch_source
-from ess_assets.sources.read import ColumnsChanged, SourceFileError, read_source
+from ess_assets.sources.fetch import Fetched, FetchError, fetch_source
+from ess_assets.sources.read import ColumnsChanged, RawRead, SourceFileError, read_source
 from ess_assets.sources.registry import Source, registry
 from ess_assets.warehouse import table_exists, write_table
 
@@ -60,6 +60,38 @@ def _fail(source: Source, message: str, **metadata: object) -> dg.Failure:
     return dg.Failure(description=text, metadata={"source": source.name, **metadata})
 
 
+def _read(source: Source, fetched: Fetched, columns: list[str] | None) -> RawRead:
+    """The file read into rows, or the failure a person on call can act on."""
+    try:
+        read = read_source(source, fetched.content, fetched.origin, columns)
+    except ColumnsChanged as error:
+        missing, added = error.missing, error.added
+        raise _fail(source, str(error), missing=missing, added=added) from error
+    except SourceFileError as error:
+        raise _fail(source, str(error)) from error
+    if read.frame.height == 0:
+        raise _fail(source, f"{fetched.origin} holds no record")
+    if len(read.broken) > read.frame.height:
+        # most rows unreadable: a wrong encoding or a broken export, not a few bad rows
+        first = read.broken[0]
+        raise _fail(
+            source,
+            f"{fetched.origin}: {len(read.broken)} of {len(read.broken) + read.frame.height}"
+            f" rows unreadable (line {first.line}: {first.reason})",
+        )
+    return read
+
+
+def _unchanged(con, source: Source, previous: dict | None, digest: str) -> tuple[int, int] | None:
+    """(rows, unreadable rows) of the raw tables when they already hold this very file."""
+    if previous is None or previous["file_hash"] != digest:
+        return None
+    if not all(table_exists(con, f"raw.{source.name}{end}") for end in ("", "_unreadable")):
+        return None
+    unreadable = con.execute(f"SELECT count(*) FROM raw.{source.name}_unreadable").fetchone()[0]
+    return previous["rows"], unreadable
+
+
 def build_source_asset(source: Source) -> dg.AssetsDefinition:
     @dg.asset(
         key=["raw", source.name],
@@ -87,32 +119,23 @@ def build_source_asset(source: Source) -> dg.AssetsDefinition:
             columns = _raw_columns(con, source.name)
         try:
             fetched = fetch_source(source, data_dir=folders.data, env=settings.env)
-            read = read_source(source, fetched.content, fetched.origin, columns)
-        except ColumnsChanged as error:
-            missing, added = error.missing, error.added
-            raise _fail(source, str(error), missing=missing, added=added) from error
-        except (FetchError, SourceFileError) as error:
+        except FetchError as error:
             raise _fail(source, str(error)) from error
-        if read.frame.height == 0:
-            raise _fail(source, f"{fetched.origin} holds no record")
-        if len(read.broken) > read.frame.height:
-            # most rows unreadable: a wrong encoding or a broken export, not a few bad rows
-            first = read.broken[0]
-            raise _fail(
-                source,
-                f"{fetched.origin}: {len(read.broken)} of {len(read.broken) + read.frame.height}"
-                f" rows unreadable (line {first.line}: {first.reason})",
-            )
-
         digest = snapshots.file_hash(fetched.content)
+        with warehouse.get_connection() as con:
+            unchanged = _unchanged(con, source, previous, digest)
+        if unchanged:
+            # the same file as the last good one: its raw tables hold it, nothing to read
+            context.log.info(f"{source.name}: file unchanged since {previous['fetched_at']}")
+            rows, broken = unchanged
+        else:
+            read = _read(source, fetched, columns)
+            rows, broken = read.frame.height, len(read.broken)
         kept = snapshots.keep_snapshot(
             folders.snapshots, source.name, fetched.name, fetched.content, fetched_at
         )
         with warehouse.get_connection() as con:
-            unchanged = previous is not None and previous["file_hash"] == digest
-            if unchanged:
-                context.log.info(f"{source.name}: file unchanged since {previous['fetched_at']}")
-            else:
+            if not unchanged:
                 frame = read.frame.with_columns(
                     record_ids(read.frame, source.record_id),
                     _source=pl.lit(source.name),
@@ -132,15 +155,15 @@ def build_source_asset(source: Source) -> dg.AssetsDefinition:
                 fetched_at=fetched_at,
                 origin=fetched.origin,
                 snapshot=kept,
-                rows=read.frame.height,
-                unreadable=len(read.broken),
+                rows=rows,
+                unreadable=broken,
             )
         return dg.MaterializeResult(
             data_version=dg.DataVersion(digest),
             metadata={
-                "dagster/row_count": read.frame.height,
-                "unreadable_rows": len(read.broken),
-                "unchanged": unchanged,
+                "dagster/row_count": rows,
+                "unreadable_rows": broken,
+                "unchanged": bool(unchanged),
                 "file_hash": digest,
                 "snapshot": dg.MetadataValue.path(str(kept)),
                 "origin": fetched.origin,
