@@ -2,9 +2,10 @@
 
 For each size: generate the workload (benchmarks/workload.py) in a temp folder, run ingest then
 build through Dagster (ephemeral instance, fresh warehouse), run again with unchanged inputs,
-and print one JSON line: seconds per stage (sum of step durations, STEP_START to STEP_SUCCESS
-or STEP_FAILURE, grouped by the asset's group), wall time, peak RSS, pairwise matching F1
-against the generated truth, and the second run's wall time and compute.
+then again after one partner added a row, and print one JSON line: seconds per stage (sum of
+step durations, STEP_START to STEP_SUCCESS or STEP_FAILURE, grouped by the asset's group, a
+check with its asset's), wall time, peak RSS after the first run, pairwise matching F1 against
+the generated truth, and each re-run's wall time, compute and skipped materializations.
 """
 
 import argparse
@@ -24,19 +25,31 @@ from benchmarks.workload import generate
 from ess_assets.cli import run_daily
 from ess_assets.definitions import build_definitions
 from ess_assets.settings import Settings
+from ess_assets.sources.registry import registry
 
-STAGES = {"sources": "ingest", "normalise": "normalise", "match": "match"}
+STAGES = {
+    "sources": "ingest",
+    "normalise": "normalise",
+    "match": "match",
+    "enrich": "enrich",
+    "publish": "publish",
+}
 END_EVENTS = {"STEP_SUCCESS", "STEP_FAILURE"}
 
 
 def step_stages(definitions: dg.Definitions) -> dict[str, str]:
-    """Step key (the op's name) -> stage, from the group of the assets the op computes."""
+    """Step key (the op's name) -> stage, from the group of the assets the op computes.
+
+    A check's own step counts with its asset's group; so do checks computed with their asset.
+    """
+    graph = definitions.resolve_asset_graph()
+    group_of = {key: graph.get(key).group_name for key in graph.get_all_asset_keys()}
     stages = {}
-    for assets_def in definitions.resolve_asset_graph().assets_defs:
-        groups = set(assets_def.group_names_by_key.values())
-        if assets_def.is_executable and groups:
-            group = sorted(groups)[0]
-            stages[assets_def.node_def.name] = STAGES.get(group, group)
+    for assets_def in graph.assets_defs:
+        keys = list(assets_def.keys) or [check.asset_key for check in assets_def.check_keys]
+        groups = sorted({group_of[key] for key in keys if key in group_of})
+        if groups:
+            stages[assets_def.node_def.name] = STAGES.get(groups[0], groups[0])
     return stages
 
 
@@ -92,6 +105,42 @@ def peak_rss_mib() -> float:
     return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
 
 
+def skipped_steps(results: dict) -> int:
+    """Materializations of the runs in `results` that were skipped (inputs unchanged)."""
+    count = 0
+    for result in results.values():
+        for event in result.get_asset_materialization_events():
+            flag = event.step_materialization_data.materialization.metadata.get("skipped")
+            count += bool(flag and flag.value)
+    return count
+
+
+def change_one_source(data_dir: Path) -> str:
+    """A partner adds a row: the last record of the first CSV source is listed once more."""
+    source = next(s for s in registry() if s.format.kind == "csv")
+    path = data_dir / source.fetch.path
+    content = path.read_bytes()
+    last = content.rstrip(b"\r\n").rsplit(b"\n", 1)[-1]
+    path.write_bytes(content.rstrip(b"\r\n") + b"\n" + last + b"\n")
+    return source.name
+
+
+def _rerun(instance, definitions, stages, compute: float) -> tuple[dict, dict]:
+    started = time.perf_counter()
+    results = run_daily(definitions, instance)
+    wall = time.perf_counter() - started
+    seconds, failed = stage_seconds(instance, results, stages)
+    rerun_compute = sum(seconds.values())
+    return results, {
+        "wall_s": round(wall, 2),
+        "compute_s": round(rerun_compute, 2),
+        "share_of_first": round(rerun_compute / compute, 3) if compute else None,
+        "stages_s": seconds,
+        "skipped_materializations": skipped_steps(results),
+        "failed_steps": failed,
+    }
+
+
 def measure(size: int) -> dict:
     with tempfile.TemporaryDirectory(prefix="ess-bench-") as tmp:
         root = Path(tmp)
@@ -112,27 +161,25 @@ def measure(size: int) -> dict:
             started = time.perf_counter()
             first = run_daily(definitions, instance)
             wall = time.perf_counter() - started
-            started = time.perf_counter()
-            second = run_daily(definitions, instance)
-            rerun_wall = time.perf_counter() - started
+            peak = peak_rss_mib()
             seconds, failed = stage_seconds(instance, first, stages)
-            rerun_seconds, rerun_failed = stage_seconds(instance, second, stages)
-        compute = sum(seconds.values())
-        rerun_compute = sum(rerun_seconds.values())
+            compute = sum(seconds.values())
+            matching = pairwise_f1(settings.warehouse, truth)
+            _, unchanged = _rerun(instance, definitions, stages, compute)
+            changed_source = change_one_source(root / "data")
+            _, changed = _rerun(instance, definitions, stages, compute)
         return {
             "records": size,
             "generate_s": round(generated, 2),
             "stages_s": seconds,
+            "steps": sum(len(r.get_step_success_events()) for r in first.values()),
+            "compute_s": round(compute, 2),
             "wall_s": round(wall, 2),
-            "peak_rss_mib": peak_rss_mib(),
-            "matching": pairwise_f1(settings.warehouse, truth),
+            "peak_rss_mib": peak,
+            "matching": matching,
             "failed_steps": failed,
-            "rerun_unchanged": {
-                "wall_s": round(rerun_wall, 2),
-                "compute_s": round(rerun_compute, 2),
-                "share_of_first": round(rerun_compute / compute, 3) if compute else None,
-                "failed_steps": rerun_failed,
-            },
+            "rerun_unchanged": unchanged,
+            "rerun_one_source_changed": {"source": changed_source, **changed},
         }
 
 

@@ -7,6 +7,16 @@ suffix, another street number and a new valid SIRET, and one in ten is a sibling
 record written with variation: upper case, accents dropped, abbreviations, the address
 reformatted, the SIRET missing, mistyped or spaced, and a few duplicates inside the source.
 
+What stays realistic on purpose:
+- a source that declares structure kinds (a constant, or a table of its own codes) lists only
+  establishments of those kinds: the GEIQ list holds GEIQs, the SCOP federation SCOPs. Copies
+  beyond the seeds draw their kind among every kind the registry knows, so those lists fill;
+- a mistyped SIRET fails the INSEE (Luhn) check, as a typo nearly always does: one digit
+  is replaced by another (a single changed digit always breaks Luhn);
+- a duplicate inside a source is the same row written twice by that source's export (same
+  spelling), not a second entry typed differently;
+- the reference and enrichment files (communes, SIRENE stock, NAF-CPV) are the bundled ones.
+
 Spreadsheet sources (xlsx) are capped at XLSX_CAP rows each: openpyxl writes about 10 000 rows
 a second, so they hold a smaller share of large workloads.
 
@@ -16,18 +26,22 @@ record) and establishment_id (the true establishment).
 
 import io
 import json
+import shutil
 from pathlib import Path
 
 import numpy as np
 import openpyxl
 import polars as pl
 
+from ess_assets.match.vocabulary import KIND_TOKENS
 from ess_assets.settings import BUNDLED_DATA_DIR
 from ess_assets.sources.registry import Source, registry
 
 BENCH_DATA = Path(__file__).resolve().parent / "data"
 XLSX_CAP = 2000
 SIBLING_SHARE = 0.10
+KEEP_SEED_KIND = 0.5  # share of copies keeping their seed's structure kind
+REFERENCE_FOLDERS = ("reference", "enrich")
 SUFFIXES = [
     "NORD",
     "SUD",
@@ -142,6 +156,23 @@ def _join_digits(digits: np.ndarray) -> list[str]:
     return ["".join(map(str, row)) for row in digits.tolist()]
 
 
+def declared_kinds(source: Source) -> set[str] | None:
+    """The structure kinds a source can list (its constant or its code table), None if any."""
+    if "type_structure" in source.mapping.constants:
+        return {source.mapping.constants["type_structure"]}
+    if "type_structure" in source.mapping.values:
+        return set(source.mapping.values["type_structure"].values())
+    return None
+
+
+def every_kind() -> list[str]:
+    """Every structure kind the seeds or a source's declaration name, sorted."""
+    kinds = set(seeds().get_column("type_structure").drop_nulls().unique().to_list())
+    for source in registry():
+        kinds |= declared_kinds(source) or set()
+    return sorted(kinds)
+
+
 def establishments(count: int, rng: np.random.Generator) -> pl.DataFrame:
     """`count` true establishments: the seeds, then distinct copies and siblings."""
     base = seeds()
@@ -157,8 +188,20 @@ def establishments(count: int, rng: np.random.Generator) -> pl.DataFrame:
     new_sirets = pl.Series(_join_digits(_sirets(sirens, rng)))
     copies = index // len(base)
     suffix = pl.Series(np.array(SUFFIXES)[copies % len(SUFFIXES)])
+    kinds = np.array(every_kind())
+    other_kind = pl.Series(kinds[rng.integers(0, len(kinds), count)])
+    keep_kind = pl.Series(rng.random(count) < KEEP_SEED_KIND)
+    # a kind written in the name ("GERMA ETTI") stays the establishment's kind
+    kind_in_name = (
+        pl.col("nom")
+        .str.to_uppercase()
+        .str.contains(r"\b(" + "|".join(sorted(KIND_TOKENS)) + r")\b")
+    )
     copy = pl.col("copy")
     frame = frame.with_columns(
+        type_structure=pl.when((copy == 0) | keep_kind | kind_in_name)
+        .then(pl.col("type_structure"))
+        .otherwise(other_kind),
         siret=pl.when(copy == 0).then(pl.col("siret")).otherwise(new_sirets),
         nom=pl.when(copy == 0)
         .then(pl.col("nom"))
@@ -181,6 +224,13 @@ def establishments(count: int, rng: np.random.Generator) -> pl.DataFrame:
     ).drop("copy")
 
 
+def _abbreviate(text: pl.Expr) -> pl.Expr:
+    """Whole words abbreviated ("CHEMIN" -> "CHE", but "CHEMINS" kept)."""
+    for word, short in ABBREV.items():
+        text = text.str.replace_all(rf"\b{word}\b", short)
+    return text
+
+
 def _vary(frame: pl.DataFrame, rng: np.random.Generator) -> pl.DataFrame:
     """Each record as one source might write it."""
     n = len(frame)
@@ -195,7 +245,7 @@ def _vary(frame: pl.DataFrame, rng: np.random.Generator) -> pl.DataFrame:
         .then(pl.col("nom").str.to_uppercase())
         .when(draw < 0.85)
         .then(upper)
-        .otherwise(upper.str.replace_many(ABBREV))
+        .otherwise(_abbreviate(upper))
     )
     voie = pl.col("voie").str.replace_many(ACCENTS)
     address = (
@@ -203,12 +253,18 @@ def _vary(frame: pl.DataFrame, rng: np.random.Generator) -> pl.DataFrame:
         .then(pl.format("{} {}", "num", "voie"))
         .when(draw2 < 0.7)
         .then(pl.format("{}, {}", "num", voie.str.to_lowercase()))
-        .otherwise(pl.format("{} {}", "num", voie.str.to_uppercase().str.replace_many(ABBREV)))
+        .otherwise(pl.format("{} {}", "num", _abbreviate(voie.str.to_uppercase())))
         .str.strip_chars(" ,")
     )
     siret = pl.col("siret")
-    swapped = pl.concat_str(
-        siret.str.slice(0, 5), siret.str.slice(6, 1), siret.str.slice(5, 1), siret.str.slice(7)
+    # one digit replaced by another: the Luhn check always catches it
+    position = pl.Series(rng.integers(0, 14, n))
+    shift = pl.Series(rng.integers(1, 10, n))
+    digit = siret.str.slice(position, 1).cast(pl.Int32, strict=False)
+    mistyped = pl.concat_str(
+        siret.str.slice(0, position),
+        ((digit + shift) % 10).cast(pl.String),
+        siret.str.slice(position + 1),
     )
     spaced = pl.concat_str(
         siret.str.slice(0, 3),
@@ -227,7 +283,7 @@ def _vary(frame: pl.DataFrame, rng: np.random.Generator) -> pl.DataFrame:
         siret=pl.when(siret_draw < 0.12)
         .then(None)
         .when(siret_draw < 0.15)
-        .then(swapped)
+        .then(mistyped)
         .when(siret_draw < 0.22)
         .then(spaced)
         .otherwise(siret),
@@ -291,23 +347,47 @@ def _write(source: Source, frame: pl.DataFrame, path: Path) -> int:
     return fmt.header_row + 1
 
 
+def _pools(sources: list[Source], people: pl.DataFrame) -> dict[str, np.ndarray]:
+    """The establishments each source may list: those of its declared kinds, else all."""
+    kinds = people.get_column("type_structure")
+    pools = {}
+    for source in sources:
+        declared = declared_kinds(source)
+        mask = kinds.is_in(sorted(declared)).to_numpy() if declared else np.ones(len(people), bool)
+        pools[source.name] = np.flatnonzero(mask)
+    return pools
+
+
+def _sizes(sources: list[Source], pools: dict[str, np.ndarray], total: int) -> dict[str, int]:
+    """Records per source: an even share, spreadsheets capped, a source listing each of its
+    establishments at most once; what a source cannot hold goes to the uncapped ones."""
+    sizes = {s.name: total // len(sources) for s in sources}
+    for source in sources:
+        cap = XLSX_CAP if source.format.kind == "xlsx" else len(pools[source.name])
+        sizes[source.name] = min(sizes[source.name], cap, len(pools[source.name]))
+    open_ = [s.name for s in sources if s.format.kind != "xlsx" and declared_kinds(s) is None]
+    spare = (total - sum(sizes.values())) // max(len(open_), 1)
+    for name in open_:
+        sizes[name] = min(sizes[name] + spare, len(pools[name]))
+    return sizes
+
+
 def generate(data_dir: Path, total: int, seed: int = 7) -> pl.DataFrame:
     """Write about `total` records across every source into `data_dir`; return the truth."""
     rng = np.random.default_rng(seed)
     sources = registry()
-    share = total // len(sources)
-    xlsx = [s for s in sources if s.format.kind == "xlsx"]
-    capped = min(share, XLSX_CAP)
-    other = (total - capped * len(xlsx)) // (len(sources) - len(xlsx))
     people = establishments(max(total // 2, 1), rng)
+    pools = _pools(sources, people)
+    sizes = _sizes(sources, pools, total)
     truths = []
     for source in sources:
-        size = capped if source.format.kind == "xlsx" else other
-        picked = rng.integers(0, len(people), size)
-        duplicates = picked[rng.random(size) < 0.03]  # listed twice in the same source
-        picked = np.concatenate([picked, duplicates])
-        rng.shuffle(picked)
-        records = _vary(people[picked], rng)
+        size = sizes[source.name]
+        picked = rng.choice(pools[source.name], size, replace=False)  # each listed once...
+        listed = _vary(people[picked], rng)
+        duplicates = np.flatnonzero(rng.random(size) < 0.03)  # ...a few rows exported twice
+        order = np.concatenate([np.arange(size), duplicates])
+        rng.shuffle(order)
+        records = listed[order]
         first_line = _write(source, _source_frame(source, records), data_dir / source.fetch.path)
         truths.append(
             pl.DataFrame(
@@ -318,6 +398,8 @@ def generate(data_dir: Path, total: int, seed: int = 7) -> pl.DataFrame:
                 }
             )
         )
+    for folder in REFERENCE_FOLDERS:
+        shutil.copytree(BUNDLED_DATA_DIR / folder, data_dir / folder, dirs_exist_ok=True)
     truth = pl.concat(truths)
     truth.write_csv(data_dir / "truth.csv")
     return truth
