@@ -12,7 +12,9 @@ from datetime import datetime
 from pathlib import Path
 
 import duckdb
-from frictionless import validate
+import pyarrow.parquet as pq
+from frictionless import FrictionlessException, Package, Resource, validate
+from frictionless.resources import TableResource
 
 from ess_assets.publish.fields import Field, table_schema
 from ess_assets.sources.registry import registry
@@ -117,10 +119,34 @@ def write_datapackage(
     return path
 
 
+def _parquet_rows(resource: Resource) -> TableResource:
+    """The Parquet resource as inline rows under its own name and schema.
+
+    Frictionless reads Parquet through pandas, converting every row to a dict once per field
+    (about a millisecond a row at 60 columns): reading the rows with pyarrow and handing them
+    over inline checks the same cells against the same schema, a hundred times faster.
+    """
+    table = pq.read_table(resource.normpath)
+    rows = [table.column_names, *(list(row.values()) for row in table.to_pylist())]
+    return TableResource(name=resource.name, data=rows, schema=resource.schema)
+
+
 def package_errors(path: Path) -> list[str]:
     """Every error Frictionless finds in the package at `path` (empty: valid)."""
-    report = validate(str(path))
+    try:
+        package = Package(str(path))
+    except FrictionlessException:
+        report = validate(str(path))  # a broken descriptor: let Frictionless report it
+        return [f"{PACKAGE_FILE}: {error.message}" for error in report.errors]
+    order = [resource.name for resource in package.resources]
+    parquet = [resource for resource in package.resources if resource.format == "parquet"]
+    for resource in parquet:
+        package.remove_resource(resource.name)
+    report = package.validate()
     errors = [f"{PACKAGE_FILE}: {error.message}" for error in report.errors]
-    for task in report.tasks:
-        errors += [f"{task.name}: {error.message}" for error in task.errors]
+    tasks = {task.name: task for task in report.tasks}
+    for resource in parquet:
+        tasks |= {task.name: task for task in _parquet_rows(resource).validate().tasks}
+    for name in order:
+        errors += [f"{name}: {error.message}" for error in tasks[name].errors]
     return errors

@@ -113,9 +113,13 @@ def partner_feed(
     records: pl.DataFrame,
     published: pl.DataFrame,
     closed: set[str],
+    by_id: dict[str, dict] | None = None,
 ) -> tuple[dict, pl.DataFrame]:
-    """The feed of `source` (JSON document) and the same as flat rows for a spreadsheet."""
-    by_id = {row["supplier_id"]: row for row in published.iter_rows(named=True)}
+    """The feed of `source` (JSON document) and the same as flat rows for a spreadsheet.
+
+    `by_id` is `published` indexed by supplier_id, when the caller already built it."""
+    if by_id is None:
+        by_id = published_by_id(published)
     own = records.filter(pl.col("source") == source.name).sort("source_record_id")
     keys_by_supplier = own.group_by("supplier_id").agg(pl.col("source_record_id"))
     siblings = dict(keys_by_supplier.iter_rows())
@@ -168,6 +172,11 @@ def partner_feed(
     return feed, pl.DataFrame(flat, schema={c: pl.String for c in columns}, orient="row")
 
 
+def published_by_id(published: pl.DataFrame) -> dict[str, dict]:
+    """Each published row as a dict, by supplier_id."""
+    return {row["supplier_id"]: row for row in published.iter_rows(named=True)}
+
+
 def _s(value: object) -> str | None:
     return None if value is None else str(value)
 
@@ -182,10 +191,12 @@ def write_partner_feeds(
 ) -> pl.DataFrame:
     """Write folder/<source>/retour_hub.{json,csv} for every source with records; a summary."""
     summary = []
+    by_id = published_by_id(published)  # once, not once per partner
+    present = set(records.get_column("source").unique().to_list())
     for name, source in sources.items():
-        if records.filter(pl.col("source") == name).is_empty():
+        if name not in present:
             continue
-        feed, flat = partner_feed(source, sources, records, published, closed)
+        feed, flat = partner_feed(source, sources, records, published, closed, by_id)
         document = {"genere_le": f"{at:%Y-%m-%dT%H:%M:%SZ}", **feed}
         text = json.dumps(document, ensure_ascii=False, indent=1, default=str)
         write_public(folder / name / "retour_hub.json", text.encode("utf-8"))

