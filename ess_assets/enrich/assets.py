@@ -26,7 +26,6 @@ from ess_assets.enrich.suppliers import SIRENE_COLUMNS, enriched_suppliers
 from ess_assets.match.assets import GOLDEN, SUPPLIERS
 from ess_assets.match.golden import SURVIVING
 from ess_assets.metadata import preview
-from ess_assets.resources import Folders
 from ess_assets.warehouse import read_table, write_table
 
 GAP_REPORT = dg.AssetKey(["enrich", "gap_report"])
@@ -42,6 +41,7 @@ ADDED_COLUMNS = (
     "marches_reserves",
     "marches_reserves_raison",
     "cpv_divisions",
+    "cpv_divisions_raison",
 )
 REPORTED_FIELDS = [
     *SURVIVING,
@@ -68,9 +68,7 @@ REPORTED_FIELDS = [
     kinds={"polars", "duckdb"},
     pool="warehouse",
 )
-def suppliers(
-    context: dg.AssetExecutionContext, warehouse: DuckDBResource, folders: Folders
-) -> dg.MaterializeResult:
+def suppliers(context: dg.AssetExecutionContext, warehouse: DuckDBResource) -> dg.MaterializeResult:
     """marts.suppliers: one row per supplier (one establishment), its golden record enriched.
 
     Golden fields (SIRET found by name where it had none), SIRENE fields, coordinates with
@@ -86,7 +84,7 @@ def suppliers(
             read_table(con, "enrich.sirene"),
             read_table(con, "enrich.locations"),
             read_table(con, "enrich.qualification"),
-            town_halls(folders),
+            town_halls(),
         )
         write_table(con, "marts.suppliers", enriched)
     context.log.info(f"{enriched.height} suppliers enriched")

@@ -6,11 +6,16 @@ of the partner sources it appears in (`sources` -> registry `family`). A coopera
 makes a cooperative (qualify.ess_family); membership of another partner network is not proof
 of an ESS status, so a supplier left 'inconnue' says which networks list it, for a person to
 confirm.
+A golden `esus` column (True when a partner states the supplier holds the ESUS agreement) is
+read when present: agreement 'esus', and family 'entreprise_commerciale_ess' for a supplier no
+legal form places in another family (qualify.ess_family). So is a golden `secteurs` column
+(sectors partners declare: a list, or text joined by '|'): its labels add CPV divisions
+(naf_cpv.sectors).
 """
 
 import polars as pl
 
-from ess_assets.enrich.naf_cpv import with_cpv
+from ess_assets.enrich.naf_cpv import sectors
 from ess_assets.enrich.qualify import UNKNOWN, qualify
 
 # families that are not a partner network: membership says nothing of the supplier's status
@@ -25,7 +30,23 @@ QUALIFICATION_COLUMNS = (
     "marches_reserves",
     "marches_reserves_raison",
     "cpv_divisions",
+    "cpv_divisions_raison",
 )
+
+
+def _listed(joined: pl.Expr) -> pl.Expr:
+    """A comma-joined text column as a list, empty when null."""
+    return joined.fill_null("").str.split(", ").list.eval(pl.element().filter(pl.element() != ""))
+
+
+def _sector_labels(golden: pl.DataFrame) -> pl.Expr:
+    """`secteurs` as a list: a list column, or text joined by '|' (labels hold commas)."""
+    if isinstance(golden.schema["secteurs"], pl.List):
+        return pl.col("secteurs")
+    labels = pl.col("secteurs").fill_null("").str.split("|")
+    return labels.list.eval(pl.element().str.strip_chars()).list.eval(
+        pl.element().filter(pl.element() != "")
+    )
 
 
 def source_families(sources: pl.Expr, families: dict[str, str]) -> pl.Expr:
@@ -66,18 +87,17 @@ def qualification(
         "categorie_juridique",
         "economie_sociale_solidaire",
         pl.coalesce("naf", "naf_sirene").alias("naf"),
-        pl.col("types_structure")
-        .fill_null("")
-        .str.split(", ")
-        .list.eval(pl.element().filter(pl.element() != "")),
+        _listed(pl.col("types_structure")),
         source_families(pl.col("sources"), families).alias("_families"),
+        *([pl.col("esus").fill_null(False)] if "esus" in golden.columns else []),
+        *([_sector_labels(golden)] if "secteurs" in golden.columns else []),
     )
     frame = frame.with_columns(
         pl.col("_families")
         .map_elements(network_family, return_dtype=pl.String)
         .alias("famille_reseau")
     )
-    qualified = qualify(with_cpv(frame))
+    qualified = qualify(sectors(frame))
     networks = pl.col("_families").list.eval(
         pl.element().filter(~pl.element().is_in(list(NOT_NETWORKS)))
     )

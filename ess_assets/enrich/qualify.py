@@ -111,12 +111,19 @@ def ess_family(row: dict) -> tuple[str, str]:
 
 def agreements(row: dict) -> tuple[list[str], str | None]:
     """(agreements, reason) from the structure kinds and the ESUS list."""
-    kinds = set(row.get("types") or ()) | ({"ESUS"} if row.get("esus") else set())
-    held = sorted({AGREEMENT_BY_KIND[k] for k in kinds if k in AGREEMENT_BY_KIND})
+    kinds = set(row.get("types") or ())
+    declared_esus = bool(row.get("esus")) and "ESUS" not in kinds
+    held = sorted(
+        {AGREEMENT_BY_KIND[k] for k in kinds if k in AGREEMENT_BY_KIND}
+        | ({"esus"} if declared_esus else set())
+    )
     if not held:
         return [], None
     shown = sorted(k for k in kinds if k in AGREEMENT_BY_KIND)
-    return held, f"type de structure {', '.join(shown)}"
+    reasons = [f"type de structure {', '.join(shown)}"] if shown else []
+    if declared_esus:
+        reasons.append("agrément ESUS déclaré par un partenaire")
+    return held, " ; ".join(reasons)
 
 
 def reserved_contracts(row: dict, family: str) -> tuple[list[str], str | None]:

@@ -10,7 +10,7 @@ from ess_assets.enrich.qualification import qualification as qualify_suppliers
 from ess_assets.enrich.reference_assets import SIRENE
 from ess_assets.enrich.services import EnrichServices
 from ess_assets.metadata import preview
-from ess_assets.resources import Folders
+from ess_assets.normalise.commune import DEFAULT_PATH as COMMUNES_REFERENCE
 from ess_assets.sources.registry import registry
 from ess_assets.warehouse import read_table, write_table
 
@@ -18,9 +18,14 @@ LOCATIONS = dg.AssetKey(["enrich", "locations"])
 QUALIFICATION = dg.AssetKey(["enrich", "qualification"])
 
 
-def town_halls(folders: Folders) -> pl.DataFrame:
-    """Town-hall coordinates of every commune and district, from the communes reference."""
-    return load_town_halls(folders.data / "reference" / "communes.csv")
+def town_halls() -> pl.DataFrame:
+    """Town-hall coordinates of every commune and district, from the bundled communes reference.
+
+    The same file the normalise step resolves `code_commune` with, whatever ESS_DATA_DIR says:
+    a data folder holds the partners' files, not the national references (reading it from
+    there failed every run on a folder without `reference/communes.csv`).
+    """
+    return load_town_halls(COMMUNES_REFERENCE)
 
 
 def counts(frame: pl.DataFrame, column: str) -> dg.MetadataValue:
@@ -31,7 +36,6 @@ def counts(frame: pl.DataFrame, column: str) -> dg.MetadataValue:
 def locations(
     context: dg.AssetExecutionContext,
     warehouse: DuckDBResource,
-    folders: Folders,
     enrich_services: EnrichServices,
 ) -> dg.MaterializeResult:
     """enrich.locations: one row per supplier, its coordinates and their precision.
@@ -43,7 +47,7 @@ def locations(
     geocoder = enrich_services.geocoder()
     with warehouse.get_connection() as con:
         places = addresses(read_table(con, "match.golden"), read_table(con, "enrich.sirene"))
-        located = locate(places, town_halls(folders), geocoder, con)
+        located = locate(places, town_halls(), geocoder, con)
         write_table(con, "enrich.locations", located)
     commune = located.filter(pl.col("precision_coordonnees") == "commune").height
     context.log.info(

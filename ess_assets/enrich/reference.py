@@ -116,9 +116,13 @@ def supplier_reference(
 
 def with_found_sirets(golden: pl.DataFrame, candidates: pl.DataFrame) -> pl.DataFrame:
     """`golden` with the SIRETs accepted by SIRET finding filled in (siret, siren), and
-    `siret_origine`: 'source' (a partner gave it), 'recherche_nom' (found), null (none)."""
-    accepted = candidates.filter(pl.col("decision") == "accepted").select(
-        "supplier_id", pl.col("siret_candidat").alias("_found")
+    `siret_origine`: 'source' (a partner gave it), 'recherche_nom' (found), null (none).
+    One SIRET per supplier: the best-ranked accepted candidate."""
+    accepted = (
+        candidates.filter(pl.col("decision") == "accepted")
+        .sort([c for c in ("supplier_id", "rang") if c in candidates.columns])
+        .unique("supplier_id", keep="first", maintain_order=True)
+        .select("supplier_id", pl.col("siret_candidat").alias("_found"))
     )
     joined = golden.join(accepted, on="supplier_id", how="left")
     origin = (

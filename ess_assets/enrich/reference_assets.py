@@ -12,11 +12,17 @@ from ess_assets.enrich.reference import (
     with_found_sirets,
 )
 from ess_assets.enrich.services import EnrichServices
-from ess_assets.enrich.siret_finder import ACCEPT_MARGIN, ACCEPT_SCORE, find_candidates
+from ess_assets.enrich.siret_finder import (
+    ACCEPT_MARGIN,
+    ACCEPT_SCORE,
+    find_candidates,
+    honour_reviews,
+    reviewers_answers,
+)
 from ess_assets.match.assets import GOLDEN
 from ess_assets.metadata import preview
 from ess_assets.resources import Folders
-from ess_assets.warehouse import read_table, write_table
+from ess_assets.warehouse import read_table, table_exists, write_table
 
 SIRENE = dg.AssetKey(["enrich", "sirene"])
 SIRET_CANDIDATES = dg.AssetKey(["match", "siret_candidates"])
@@ -94,14 +100,24 @@ def siret_candidates(
 
     Found in the SIRENE stock by name (legal name or trading name) within the commune;
     `decision` 'accepted' (score and lead over the next candidate above the measured
-    thresholds, used by enrich.sirene and marts.suppliers) or 'review' (for a person). The
-    bundled extract has no names: with it, no candidate is found.
+    thresholds, used by enrich.sirene and marts.suppliers) or 'review' (for a person), and
+    `decision_auto`, the machine's. A person answers by setting `decision` to 'accepted' or
+    'rejected': the next run keeps the answer. The bundled extract has no names: with it, no
+    candidate is found.
     """
     stock, _ = load_stock(folders.data / "enrich")
     with warehouse.get_connection() as con:
         golden = read_table(con, "match.golden")
         without = golden.filter(pl.col("siret").is_null())
-        candidates = find_candidates(without, stock)
+        previous = (
+            read_table(con, "match.siret_candidates")
+            if table_exists(con, "match.siret_candidates")
+            else None
+        )
+        answered = reviewers_answers(previous).height
+        candidates = honour_reviews(
+            find_candidates(without, stock), previous, without.get_column("supplier_id")
+        )
         write_table(con, "match.siret_candidates", candidates)
     accepted = candidates.filter(pl.col("decision") == "accepted").height
     named = stock.filter(pl.col("denomination").is_not_null()).height
@@ -111,7 +127,9 @@ def siret_candidates(
             "dagster/row_count": candidates.height,
             "suppliers_without_siret": without.height,
             "accepted": accepted,
-            "to_review": candidates.height - accepted,
+            "to_review": candidates.filter(pl.col("decision") == "review").height,
+            "rejected": candidates.filter(pl.col("decision") == "rejected").height,
+            "reviewers_answers_kept": answered,
             "reference_rows_with_a_name": named,
             "accept_score": ACCEPT_SCORE,
             "accept_margin": ACCEPT_MARGIN,

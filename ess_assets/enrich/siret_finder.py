@@ -15,8 +15,12 @@ test_siret_finder.py keeps the first figure): Auvergne-Rhône-Alpes 417 of 417 a
 (precision 1.000, recall 0.99); the other regions' lists (benchmarks/data), not used to tune,
 1 639 of 1 643 (precision 0.998, recall 0.96). Both lists often share their spelling: against
 real SIRENE legal names, precision is expected lower, hence the margin and the review table.
-Candidates not accepted go to review (match.siret_candidates); reviewers' answers are not
-read back yet.
+Candidates not accepted go to review (match.siret_candidates). A reviewer answers by setting
+`decision` to 'accepted' or 'rejected' in that table; the next run keeps the answer
+(honour_reviews): an answer differs from `decision_auto`, what the machine decided, so a
+reviewer's 'accepted' is told apart from an automatic one. An answered candidate stays in the
+table while its supplier has no SIRET, even if the name search no longer finds it; a reviewer's
+'accepted' on one candidate of a supplier sets its other automatic acceptance back to 'review'.
 """
 
 import polars as pl
@@ -38,7 +42,9 @@ CANDIDATE_SCHEMA = {
     "score": pl.Float64,
     "rang": pl.Int64,
     "decision": pl.String,
+    "decision_auto": pl.String,
 }
+ANSWERS = ("accepted", "rejected")
 
 
 def name_score(left: str | None, right: str | None) -> float:
@@ -102,4 +108,48 @@ def find_candidates(suppliers: pl.DataFrame, reference: pl.DataFrame) -> pl.Data
         "score",
         pl.col("rang").cast(pl.Int64),
         pl.when(accepted).then(pl.lit("accepted")).otherwise(pl.lit("review")).alias("decision"),
+    ).with_columns(pl.col("decision").alias("decision_auto"))
+
+
+def reviewers_answers(previous: pl.DataFrame | None) -> pl.DataFrame:
+    """The rows of the previous match.siret_candidates a person answered: `decision` 'accepted'
+    or 'rejected' and not what the machine decided (a table written before `decision_auto`
+    existed only tells a person's 'rejected' apart, the machine never writes it)."""
+    if previous is None or previous.is_empty():
+        return pl.DataFrame(schema=CANDIDATE_SCHEMA)
+    if "decision_auto" not in previous.columns:
+        previous = previous.with_columns(pl.lit("accepted", pl.String).alias("decision_auto"))
+    answered = pl.col("decision").is_in(ANSWERS) & (
+        pl.col("decision") != pl.col("decision_auto").fill_null("")
+    )
+    return previous.filter(answered).select(list(CANDIDATE_SCHEMA)).cast(CANDIDATE_SCHEMA)  # type: ignore[arg-type]
+
+
+def honour_reviews(
+    candidates: pl.DataFrame, previous: pl.DataFrame | None, without_siret: pl.Series
+) -> pl.DataFrame:
+    """`candidates` (find_candidates) with the reviewers' answers of `previous` kept: their
+    `decision` replaces the machine's, answered rows no longer found are kept while their
+    supplier is in `without_siret`, and a supplier a reviewer accepted a candidate for has no
+    other acceptance."""
+    answers = reviewers_answers(previous).filter(pl.col("supplier_id").is_in(without_siret))
+    if answers.is_empty():
+        return candidates
+    keys = ["supplier_id", "siret_candidat"]
+    lost = answers.join(candidates, on=keys, how="anti")
+    merged = pl.concat([candidates.cast(CANDIDATE_SCHEMA), lost]).join(  # type: ignore[arg-type]
+        answers.select(*keys, pl.col("decision").alias("_answer")), on=keys, how="left"
+    )
+    reviewer_accepted = (pl.col("_answer") == "accepted").fill_null(False).any().over("supplier_id")
+    decision = (
+        pl.when(pl.col("_answer").is_not_null())
+        .then(pl.col("_answer"))
+        .when(reviewer_accepted & (pl.col("decision") == "accepted"))
+        .then(pl.lit("review"))
+        .otherwise(pl.col("decision"))
+    )
+    return (
+        merged.with_columns(decision.alias("decision"))
+        .select(list(CANDIDATE_SCHEMA))
+        .sort("supplier_id", "rang", "siret_candidat")
     )

@@ -75,6 +75,12 @@ FIELDS: tuple[Field, ...] = (
     Field(
         "cpv_divisions", "string", f"Divisions CPV probables d'après le NAF ({LIST})", optional=True
     ),
+    Field(
+        "cpv_divisions_raison",
+        "string",
+        "D'où viennent les divisions CPV (code NAF, type de structure) ou pourquoi il n'y en a pas",
+        optional=True,
+    ),
     Field("reseaux", "string", f"Réseaux partenaires qui déclarent le fournisseur ({LIST})"),
     Field("sources", "string", f"Sources où le fournisseur apparaît ({LIST})", required=True),
     Field("provenance", "string", "Pour chaque champ, l'enregistrement source (JSON)"),

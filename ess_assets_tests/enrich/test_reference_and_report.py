@@ -11,6 +11,7 @@ from ess_assets.enrich.recherche_cache import CACHED_COLUMNS, lookup_missing, re
 from ess_assets.enrich.reference import supplier_reference, with_found_sirets
 from ess_assets.enrich.sirene import etablissement_reference
 from ess_assets.http import make_session
+from ess_assets_tests.enrich.frames import NO_SIRENE
 
 ETABLISSEMENTS = pl.DataFrame(
     {
@@ -109,14 +110,7 @@ def test_partner_networks_are_a_reason():
             "sources": ["asp_siae, urscop", "gesat"],
         }
     )
-    sirene = pl.DataFrame(
-        schema={
-            "supplier_id": pl.String,
-            "categorie_juridique": pl.String,
-            "economie_sociale_solidaire": pl.Boolean,
-            "naf": pl.String,
-        }
-    )
+    sirene = NO_SIRENE
     families = {"asp_siae": "national_list", "urscop": "cooperative", "gesat": "disability"}
     rows = {r["supplier_id"]: r for r in qualification(golden, sirene, families).to_dicts()}
     assert rows["coop"]["famille_ess"] == "cooperative"
