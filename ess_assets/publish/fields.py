@@ -65,11 +65,23 @@ FIELDS: tuple[Field, ...] = (
     Field("email", "string", "Adresse e-mail de la structure (jamais celle d'une personne)"),
     Field("site_web", "string", "Site web"),
     Field("famille_ess", "string", "Famille de l'ESS (association, coopérative…)", optional=True),
+    Field(
+        "famille_ess_raison",
+        "string",
+        "Sur quoi repose la famille de l'ESS, ou pourquoi elle est inconnue",
+        optional=True,
+    ),
     Field("agrements", "string", f"Agréments (IAE, EA, ESAT, ESUS ; {LIST})", optional=True),
     Field(
         "marches_reserves",
         "string",
         f"Articles du code de la commande publique ouvrant un marché réservé ({LIST})",
+        optional=True,
+    ),
+    Field(
+        "marches_reserves_raison",
+        "string",
+        "Agrément ou statut qui ouvre chaque marché réservé",
         optional=True,
     ),
     Field(
