@@ -55,9 +55,11 @@ def step_stages(definitions: dg.Definitions) -> dict[str, str]:
 
 def stage_seconds(
     instance: dg.DagsterInstance, results: dict, stages: dict[str, str]
-) -> tuple[dict[str, float], list[str]]:
-    """Seconds of compute per stage over every run in `results`, and the failed steps."""
+) -> tuple[dict[str, float], list[str], dict[str, float]]:
+    """Seconds of compute per stage over every run in `results`, the failed steps, and the
+    five slowest steps with their seconds."""
     seconds: dict[str, float] = defaultdict(float)
+    steps: dict[str, float] = defaultdict(float)
     failed = []
     for result in results.values():
         started = {}
@@ -69,9 +71,15 @@ def stage_seconds(
             elif kind in END_EVENTS and event.step_key in started:
                 stage = stages.get(event.step_key, "other")
                 seconds[stage] += entry.timestamp - started[event.step_key]
+                steps[event.step_key] += entry.timestamp - started[event.step_key]
                 if kind == "STEP_FAILURE":
                     failed.append(event.step_key)
-    return {k: round(v, 2) for k, v in sorted(seconds.items())}, failed
+    slowest = sorted(steps.items(), key=lambda item: -item[1])[:5]
+    return (
+        {k: round(v, 2) for k, v in sorted(seconds.items())},
+        failed,
+        {k: round(v, 2) for k, v in slowest},
+    )
 
 
 def _pairs(counts: pl.Series) -> int:
@@ -129,13 +137,14 @@ def _rerun(instance, definitions, stages, compute: float) -> tuple[dict, dict]:
     started = time.perf_counter()
     results = run_daily(definitions, instance)
     wall = time.perf_counter() - started
-    seconds, failed = stage_seconds(instance, results, stages)
+    seconds, failed, slowest = stage_seconds(instance, results, stages)
     rerun_compute = sum(seconds.values())
     return results, {
         "wall_s": round(wall, 2),
         "compute_s": round(rerun_compute, 2),
         "share_of_first": round(rerun_compute / compute, 3) if compute else None,
         "stages_s": seconds,
+        "slowest_steps_s": slowest,
         "skipped_materializations": skipped_steps(results),
         "failed_steps": failed,
     }
@@ -162,7 +171,7 @@ def measure(size: int) -> dict:
             first = run_daily(definitions, instance)
             wall = time.perf_counter() - started
             peak = peak_rss_mib()
-            seconds, failed = stage_seconds(instance, first, stages)
+            seconds, failed, slowest = stage_seconds(instance, first, stages)
             compute = sum(seconds.values())
             matching = pairwise_f1(settings.warehouse, truth)
             _, unchanged = _rerun(instance, definitions, stages, compute)
@@ -172,6 +181,7 @@ def measure(size: int) -> dict:
             "records": size,
             "generate_s": round(generated, 2),
             "stages_s": seconds,
+            "slowest_steps_s": slowest,
             "steps": sum(len(r.get_step_success_events()) for r in first.values()),
             "compute_s": round(compute, 2),
             "wall_s": round(wall, 2),

@@ -10,7 +10,6 @@ from pathlib import Path
 import dagster as dg
 import polars as pl
 from dagster_duckdb import DuckDBResource
-from openpyxl import load_workbook
 
 from ess_assets.publish.files import export_paths
 from ess_assets.publish.history import last_publication
@@ -23,6 +22,7 @@ from ess_assets.publish.privacy import (
     personal_phones,
     privacy_findings,
 )
+from ess_assets.publish.xlsx import read_sheet
 from ess_assets.resources import Folders
 from ess_assets.warehouse import read_table
 
@@ -32,25 +32,49 @@ def _candidate(folders: Folders) -> dict[str, Path]:
 
 
 def _headers(paths: dict[str, Path]) -> dict[str, list[str]]:
-    sheet = load_workbook(paths["xlsx"], read_only=True).worksheets[0]
     features = json.loads(paths["geojson"].read_text(encoding="utf-8"))["features"]
     return {
         "csv": pl.read_csv(paths["csv"], n_rows=0).columns,
         "parquet": pl.read_parquet_schema(paths["parquet"]).names(),
-        "xlsx": [cell.value for cell in next(sheet.iter_rows(max_row=1))],
+        "xlsx": read_sheet(paths["xlsx"]).columns,
         "geojson": sorted({key for f in features for key in f["properties"]}),
     }
 
 
+def _typed(frame: pl.DataFrame, schema: pl.Schema) -> pl.DataFrame:
+    """`frame` typed like the Parquet file, empty text as null, numbers to the nanodegree (the
+    spreadsheet keeps 16 significant digits), sorted by supplier_id; unchanged when its header
+    is not the Parquet file's (differing_rows then counts every row)."""
+    if frame.columns != schema.names():
+        return frame
+    columns = []
+    for name, dtype in schema.items():
+        text = pl.col(name).cast(pl.String)
+        value = pl.when(text == "").then(None).otherwise(text).cast(dtype).alias(name)
+        columns.append(value.round(9) if dtype.is_float() else value)
+    return frame.select(columns).sort("supplier_id")
+
+
+def differing_rows(reference: pl.DataFrame, other: pl.DataFrame) -> int:
+    """Rows of `other` (typed and sorted like `reference`) that differ from it in any cell; a
+    different header or number of rows counts every row."""
+    if other.columns != reference.columns or other.height != reference.height:
+        return max(reference.height, other.height)
+    differs = pl.repeat(False, reference.height, eager=True)
+    for name in reference.columns:
+        differs |= reference.get_column(name).ne_missing(other.get_column(name))
+    return int(differs.sum())
+
+
 @dg.asset_check(asset=CANDIDATE, blocking=True)
 def files_agree(folders: Folders) -> dg.AssetCheckResult:
-    """CSV, Parquet and spreadsheet hold the same suppliers; the GeoJSON (RFC 7946) no more."""
+    """Parquet and spreadsheet hold the CSV's cells, row for row (Frictionless validates the
+    CSV: see valid_datapackage); the GeoJSON (RFC 7946) holds the CSV's located suppliers."""
     paths = _candidate(folders)
-    csv = pl.read_csv(paths["csv"], infer_schema=False)
-    ids = set(csv.get_column("supplier_id"))
-    parquet = set(pl.read_parquet(paths["parquet"]).get_column("supplier_id"))
-    sheet = load_workbook(paths["xlsx"], read_only=True).worksheets[0]
-    xlsx = {row[0] for row in sheet.iter_rows(min_row=2, values_only=True)}
+    parquet = pl.read_parquet(paths["parquet"])
+    reference = _typed(parquet, parquet.schema)
+    csv = _typed(pl.read_csv(paths["csv"], infer_schema=False), parquet.schema)
+    xlsx = _typed(read_sheet(paths["xlsx"]), parquet.schema)
     document = json.loads(paths["geojson"].read_text(encoding="utf-8"))
     features = document["features"]
     rfc7946 = "crs" not in document and all(
@@ -59,14 +83,18 @@ def files_agree(folders: Folders) -> dg.AssetCheckResult:
         and -90 <= f["geometry"]["coordinates"][1] <= 90
         for f in features
     )
-    passed = ids == parquet == xlsx and {f["id"] for f in features} <= ids and rfc7946
+    differing = {"csv": differing_rows(reference, csv), "xlsx": differing_rows(reference, xlsx)}
+    ids = set(reference.get_column("supplier_id"))
+    extra_points = len({f["id"] for f in features} - ids)
     return dg.AssetCheckResult(
-        passed=passed,
+        passed=not any(differing.values()) and not extra_points and rfc7946,
         metadata={
-            "csv": len(ids),
-            "parquet": len(parquet),
-            "xlsx": len(xlsx),
+            "parquet": reference.height,
+            "csv_rows_differing": differing["csv"],
+            "xlsx_rows_differing": differing["xlsx"],
             "geojson": len(features),
+            "geojson_points_not_in_csv": extra_points,
+            "geojson_rfc7946": rfc7946,
         },
     )
 

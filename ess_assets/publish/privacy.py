@@ -30,7 +30,7 @@ PERSONAL_FLAG = "email_personnel"  # a partner's own "this address is personal" 
 PERSON_COLUMN = re.compile(
     r"contact|prenom|civilite|responsable|dirigeant|interlocuteur|referent|representant|gerant"
 )
-_EMAIL_IN_TEXT = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+_EMAIL_IN_TEXT = r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+"  # Rust regex syntax (polars), as Python's
 
 
 def _personal(records: pl.DataFrame) -> pl.Expr:
@@ -127,7 +127,9 @@ def privacy_findings(
         .unpivot()
         .get_column("value")
     )
-    embedded = {found for text in texts.drop_nulls() for found in _EMAIL_IN_TEXT.findall(text)}
+    embedded = set(
+        texts.drop_nulls().str.extract_all(_EMAIL_IN_TEXT).explode().drop_nulls().unique()
+    )
     located = published.filter(
         pl.col("supplier_id").is_in(sorted(partial_ids))
         & pl.any_horizontal(pl.col(c).is_not_null() for c in LOCATION_FIELDS if c in published)

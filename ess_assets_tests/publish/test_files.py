@@ -1,0 +1,70 @@
+"""The published files hold the same cells: what files_agree and package_errors catch."""
+
+import json
+from datetime import datetime
+
+import polars as pl
+
+from ess_assets.publish.checks import _typed, differing_rows
+from ess_assets.publish.fields import FIELDS
+from ess_assets.publish.files import write_export
+from ess_assets.publish.package import PACKAGE_FILE, package_errors, write_datapackage
+from ess_assets.publish.xlsx import read_sheet
+
+PUBLISHED = pl.DataFrame(
+    {
+        "supplier_id": ["ess-1", "ess-2"],
+        "nom": ["Atelier Vert", "Régie de quartier"],
+        "siret": ["73282932000074", None],
+        "code_postal": ["69001", "01000"],
+        "latitude": [45.767299, 46.2051520138923],
+        "longitude": [4.834329, 5.225500002],
+        "sources": ["asp_siae", "geiq, urscop"],
+    }
+)
+
+
+def _write(tmp_path, frame=PUBLISHED):
+    paths = write_export(frame, tmp_path)
+    fields = tuple(f for f in FIELDS if f.name in frame.columns)
+    write_datapackage(paths, fields, [], datetime(2026, 12, 4))
+    return paths
+
+
+def test_the_files_read_back_hold_the_same_cells(tmp_path):
+    paths = _write(tmp_path)
+    reference = _typed(PUBLISHED, PUBLISHED.schema)
+    csv = _typed(pl.read_csv(paths["csv"], infer_schema=False), PUBLISHED.schema)
+    xlsx = _typed(read_sheet(paths["xlsx"]), PUBLISHED.schema)
+    assert read_sheet(paths["xlsx"]).get_column("code_postal").to_list() == ["69001", "01000"]
+    assert differing_rows(reference, csv) == 0
+    assert differing_rows(reference, xlsx) == 0
+    assert package_errors(tmp_path / PACKAGE_FILE) == []
+
+
+def test_one_changed_cell_is_one_differing_row():
+    reference = _typed(PUBLISHED, PUBLISHED.schema)
+    changed = PUBLISHED.with_columns(
+        pl.when(pl.col("supplier_id") == "ess-2")
+        .then(pl.lit("Régie"))
+        .otherwise(pl.col("nom"))
+        .alias("nom")
+    )
+    assert differing_rows(reference, _typed(changed, PUBLISHED.schema)) == 1
+    emptied = PUBLISHED.with_columns(siret=pl.lit(None, pl.String))
+    assert differing_rows(reference, _typed(emptied, PUBLISHED.schema)) == 1
+    assert differing_rows(reference, reference.drop("nom")) == 2
+
+
+def test_a_replaced_spreadsheet_or_a_text_latitude_is_an_error(tmp_path):
+    _write(tmp_path)
+    (tmp_path / "opendata_ess.xlsx").write_bytes(b"not a workbook")
+    PUBLISHED.with_columns(pl.col("latitude").cast(pl.String)).write_parquet(
+        tmp_path / "opendata_ess.parquet"
+    )
+    errors = package_errors(tmp_path / PACKAGE_FILE)
+    assert any(e.startswith("opendata-ess-xlsx: bytes") for e in errors)
+    assert any(e.startswith("opendata-ess-xlsx: hash") for e in errors)
+    assert "opendata-ess-parquet: latitude: String found, Float64 declared" in errors
+    descriptor = json.loads((tmp_path / PACKAGE_FILE).read_text(encoding="utf-8"))
+    assert [r["format"] for r in descriptor["resources"]] == ["csv", "parquet", "geojson", "xlsx"]
