@@ -1,23 +1,26 @@
 """Incremental days: a step whose inputs did not change since its last run is not recomputed.
 
-Each step computes a fingerprint of its inputs (the raw file hash for a source's staging, the
-fingerprints of its upstream steps and the content of the tables a person edits for the
-others) and compares it with the one stored in `ops.fingerprints` at its last success. Equal,
-with every output table still there: the step returns at once with `skipped` metadata.
-Different: it recomputes, then stores the new fingerprint. A change to the code of a step
-changes its `version` argument, so the step recomputes the next day.
+Each step computes a fingerprint of its inputs: the raw file hash for a source's staging; for
+the others, the stored fingerprints of their upstream steps, the reference files they read and
+the tables a person edits (match.decisions). What is stored in `ops.fingerprints` at a
+success is that fingerprint together with the content of the step's output tables, so that:
+- a step skips when its inputs and its outputs are those of its last success (an output
+  dropped or edited by hand is recomputed);
+- a step downstream of one that recomputed the same rows skips too (content, not time).
+A change to the code of a step changes its `version` argument, so it recomputes the next day.
 
 Usage in an asset, inside one warehouse connection:
 
-    fingerprint = incremental.fingerprint(con, "staging.asp", version, raw_hash)
-    if skipped := incremental.skip(con, "staging.asp", fingerprint, ["staging.asp"]):
+    inputs = incremental.fingerprint(version, incremental.upstream(con, "match.golden"))
+    if skipped := incremental.skip(con, "enrich.sirene", inputs, ["enrich.sirene"]):
         return skipped
-    ...compute and write...
-    incremental.remember(con, "staging.asp", fingerprint)
+    ...compute and write enrich.sirene...
+    incremental.remember(con, "enrich.sirene", inputs, ["enrich.sirene"])
 """
 
 import hashlib
 from datetime import UTC, datetime
+from pathlib import Path
 
 import dagster as dg
 import duckdb
@@ -37,10 +40,10 @@ def stored(con: duckdb.DuckDBPyConnection, step: str) -> tuple[str, datetime] | 
     """(fingerprint, at) of the last success of `step`, or None."""
     if not table_exists(con, TABLE):
         return None
-    row = con.execute(
+    rows = con.execute(
         f"SELECT fingerprint, computed_at FROM {TABLE} WHERE step = ?", [step]
-    ).fetchone()
-    return (row[0], row[1]) if row else None
+    ).fetchall()
+    return (rows[0][0], rows[0][1]) if rows else None
 
 
 def upstream(con: duckdb.DuckDBPyConnection, *steps: str) -> str:
@@ -48,44 +51,90 @@ def upstream(con: duckdb.DuckDBPyConnection, *steps: str) -> str:
     return fingerprint(*((stored(con, step) or ("never",))[0] for step in steps))
 
 
+def files(*paths: Path) -> str:
+    """A hash of the content of reference files (a folder: every file under it, by name)."""
+    digest = hashlib.sha256()
+    for path in paths:
+        found = sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
+        for file in found:
+            digest.update(f"{file.name}\x1f".encode())
+            if file.exists():
+                with file.open("rb") as handle:
+                    digest.update(hashlib.file_digest(handle, "sha256").digest())
+    return digest.hexdigest()
+
+
+def _with_outputs(con: duckdb.DuckDBPyConnection, inputs: str, outputs: list[str]) -> str:
+    return fingerprint(inputs, *(table_content(con, table) for table in outputs))
+
+
 def table_content(con: duckdb.DuckDBPyConnection, table: str) -> str:
     """A hash of a table's rows (order aside): for tables people edit, like match.decisions."""
     if not table_exists(con, table):
         return "absent"
-    rows, total = con.execute(f"SELECT count(*), sum(hash(t)) FROM {table} t").fetchone()
+    rows, total = con.execute(f"SELECT count(*), sum(hash(t)) FROM {table} t").fetchall()[0]
     return f"{rows}:{total}"
+
+
+def warehouse_content(con: duckdb.DuckDBPyConnection, leave_out: tuple[str, ...] = ()) -> str:
+    """A hash of every table and view of the warehouse but ops.fingerprints (which records
+    the work, not its results) and the tables of `leave_out`."""
+    tables = con.execute(
+        "SELECT schema_name || '.' || table_name FROM duckdb_tables() "
+        "WHERE database_name = current_database() ORDER BY 1"
+    ).fetchall()
+    views = con.execute(
+        "SELECT sql FROM duckdb_views() WHERE NOT internal AND database_name = current_database() "
+        "ORDER BY schema_name, view_name"
+    ).fetchall()
+    left_out = {TABLE, *leave_out}
+    contents = [f"{t}={table_content(con, t)}" for (t,) in tables if t not in left_out]
+    return fingerprint(*contents, *(sql for (sql,) in views))
+
+
+def unchanged_since(
+    con: duckdb.DuckDBPyConnection, step: str, inputs: str, outputs: list[str]
+) -> datetime | None:
+    """When `step` last succeeded, if its inputs and output tables are still those of that
+    success; None otherwise (never run, inputs changed, an output gone or edited)."""
+    last = stored(con, step)
+    if last is None or not all(table_exists(con, table) for table in outputs):
+        return None
+    return last[1] if last[0] == _with_outputs(con, inputs, outputs) else None
 
 
 def skip(
     con: duckdb.DuckDBPyConnection,
     step: str,
-    current: str,
+    inputs: str,
     outputs: list[str],
 ) -> dg.MaterializeResult | None:
-    """The result of a skipped step when its inputs are those of its last success and its
-    outputs are all there; None when it must recompute. Its stored fingerprint is then
-    dropped, so that a run failing half-way is recomputed whatever the inputs next time."""
-    last = stored(con, step)
-    if last is None or last[0] != current or not all(table_exists(con, t) for t in outputs):
+    """The result of a skipped step when its inputs and output tables are those of its last
+    success; None when it must recompute. Its stored fingerprint is then dropped, so that a
+    run failing half-way is recomputed whatever the inputs next time."""
+    since = unchanged_since(con, step, inputs, outputs)
+    if since is None:
         forget(con, step)
         return None
     return dg.MaterializeResult(
         metadata={
             "skipped": True,
-            "reason": f"inputs unchanged since {last[1]:%Y-%m-%d %H:%M:%S} UTC",
-            "fingerprint": current,
-        },
+            "reason": f"inputs unchanged since {since:%Y-%m-%d %H:%M:%S} UTC",
+        }
     )
 
 
-def remember(con: duckdb.DuckDBPyConnection, step: str, current: str) -> None:
-    """Store `current` as the fingerprint of the last success of `step`."""
+def remember(
+    con: duckdb.DuckDBPyConnection, step: str, inputs: str, outputs: list[str] | None = None
+) -> None:
+    """Store the fingerprint of the last success of `step`: its inputs and output tables."""
     con.execute("CREATE SCHEMA IF NOT EXISTS ops")
     con.execute(
         f"CREATE TABLE IF NOT EXISTS {TABLE} "
         "(step VARCHAR PRIMARY KEY, fingerprint VARCHAR NOT NULL, computed_at TIMESTAMP NOT NULL)"
     )
     at = datetime.now(UTC).replace(tzinfo=None)
+    current = _with_outputs(con, inputs, outputs or [])
     con.execute(f"INSERT OR REPLACE INTO {TABLE} VALUES (?, ?, ?)", [step, current, at])
 
 

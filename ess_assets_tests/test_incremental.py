@@ -12,6 +12,20 @@ from ess_assets.settings import BUNDLED_DATA_DIR
 
 STAGING = [["staging", "adere"], ["staging", "asp_siae"], ["staging", "marche_inclusion"]]
 MATCH = [["marts", "source_records"], ["match", "links"], ["match", "golden"]]
+ENRICH = [
+    ["match", "siret_candidates"],
+    ["enrich", "sirene"],
+    ["enrich", "locations"],
+    ["enrich", "qualification"],
+    ["marts", "suppliers"],
+    ["enrich", "gap_report"],
+]
+PUBLISH = [
+    ["export", "candidate"],
+    ["export", "opendata_ess"],
+    ["export", "partner_feeds"],
+    ["export", "analytics_warehouse"],
+]
 
 
 def _skipped(results: dict[str, dg.ExecuteInProcessResult]) -> dict[tuple, bool]:
@@ -49,12 +63,17 @@ def test_unchanged_inputs_skip_staging_and_matching(own_data, query):
 
     assert not any(_skipped(first).values())
     skipped = _skipped(second)
-    for key in STAGING + MATCH:
+    for key in STAGING + MATCH + ENRICH + PUBLISH:
         assert skipped[tuple(key)], key
     assert _tables(query, own_data) == before
+    # nothing new to publish: one publication logged, no candidate waiting, checks passed
+    assert query(own_data, "SELECT count(*) FROM publish.publications") == [(1,)]
+    assert not (own_data.export_dir / ".next" / "datapackage.json").exists()
+    checks = second["build"].get_asset_check_evaluations()
+    assert checks and all(check.passed for check in checks)
 
     raw = second["ingest"].get_asset_materialization_events()
-    assert all(e.step_materialization_data.materialization.metadata["unchanged"].value for e in raw)
+    assert all(e.step_materialization_data.materialization.metadata["skipped"].value for e in raw)
 
     # a reviewer's new decision is an input of matching, not of staging
     with duckdb.connect(str(own_data.warehouse)) as con:
@@ -79,7 +98,8 @@ def test_one_changed_source_recomputes_only_what_depends_on_it(own_data, query):
     skipped = _skipped(changed)
     assert not skipped[("staging", "adere")]
     assert skipped[("staging", "asp_siae")] and skipped[("staging", "marche_inclusion")]
-    for key in MATCH:
+    for key in MATCH + ENRICH + PUBLISH:
         assert not skipped[tuple(key)], key
+    assert query(own_data, "SELECT count(*) FROM publish.publications") == [(2,)]
     names = query(own_data, "SELECT nom FROM staging.adere WHERE nom LIKE 'PENELOPE%'")
     assert names == [("PENELOPE ULYSSE MONTLUCON",)]

@@ -4,7 +4,9 @@ import dagster as dg
 import polars as pl
 from dagster_duckdb import DuckDBResource
 
-from ess_assets.enrich.recherche_cache import Lookups, lookup_missing, read_cache
+from ess_assets import incremental
+from ess_assets.enrich.naf_cpv import NAF_CPV_PATH
+from ess_assets.enrich.recherche_cache import CACHE_TABLE, Lookups, lookup_missing, read_cache
 from ess_assets.enrich.reference import (
     FIELDS,
     load_stock,
@@ -21,16 +23,36 @@ from ess_assets.enrich.siret_finder import (
 )
 from ess_assets.match.assets import GOLDEN
 from ess_assets.metadata import preview
+from ess_assets.normalise.commune import DEFAULT_PATH as COMMUNES_REFERENCE
 from ess_assets.resources import Folders
 from ess_assets.warehouse import read_table, table_exists, write_table
 
 SIRENE = dg.AssetKey(["enrich", "sirene"])
 SIRET_CANDIDATES = dg.AssetKey(["match", "siret_candidates"])
+# Part of every enrichment fingerprint: change it when an enrichment rule changes.
+ENRICH_VERSION = "2026-12-04"
+
+
+def references(folders: Folders) -> str:
+    """Fingerprint of the reference files enrichment reads: the SIRENE stock files of
+    <data>/enrich/, the bundled NAF-CPV tables and the communes (hashed every run: about a
+    second per gigabyte of stock)."""
+    return incremental.files(folders.data / "enrich", NAF_CPV_PATH.parent, COMMUNES_REFERENCE)
 
 
 def filled_counts(frame: pl.DataFrame, fields: tuple[str, ...]) -> dict[str, int]:
     """Number of rows with each field filled (not null)."""
     return {f"filled_{field}": int(frame.get_column(field).is_not_null().sum()) for field in fields}
+
+
+def _sirene_inputs(con, folders: Folders) -> str:
+    """What enrich.sirene reads; the lookup cache it fills counts as it is after the step."""
+    return incremental.fingerprint(
+        ENRICH_VERSION,
+        incremental.upstream(con, "match.golden", "match.siret_candidates"),
+        references(folders),
+        incremental.table_content(con, CACHE_TABLE),
+    )
 
 
 @dg.asset(
@@ -56,6 +78,13 @@ def sirene(
     the partners' NAF code. Null means unknown: the bundled extract has no legal-unit columns.
     """
     client = enrich_services.recherche()
+    step = "enrich.sirene"
+    with warehouse.get_connection() as con:
+        # With the API configured, the step runs: lookups that failed yesterday are retried.
+        inputs = _sirene_inputs(con, folders)
+        if client is None and (skipped := incremental.skip(con, step, inputs, [step])):
+            context.log.info("golden records and SIRENE files unchanged: reference kept")
+            return skipped
     stock, links = load_stock(folders.data / "enrich")
     with warehouse.get_connection() as con:
         golden = with_found_sirets(
@@ -66,7 +95,8 @@ def sirene(
             sirets = golden.get_column("siret").drop_nulls().unique().to_list()
             lookups = lookup_missing(con, client, sirets)
         reference = supplier_reference(golden, stock, links, read_cache(con))
-        write_table(con, "enrich.sirene", reference)
+        write_table(con, step, reference)
+        incremental.remember(con, step, _sirene_inputs(con, folders), [step])
     for error in lookups.errors[:5]:
         context.log.warning(f"Recherche d'entreprises lookup failed, retried next run: {error}")
     context.log.info(
@@ -105,6 +135,15 @@ def siret_candidates(
     'rejected': the next run keeps the answer. The bundled extract has no names: with it, no
     candidate is found.
     """
+    step = "match.siret_candidates"
+    with warehouse.get_connection() as con:
+        inputs = incremental.fingerprint(
+            ENRICH_VERSION, incremental.upstream(con, "match.golden"), references(folders)
+        )
+        # Its own table is an input too: a reviewer's answer in it is a change.
+        if skipped := incremental.skip(con, step, inputs, [step]):
+            context.log.info("golden records, SIRENE files and answers unchanged: kept")
+            return skipped
     stock, _ = load_stock(folders.data / "enrich")
     with warehouse.get_connection() as con:
         golden = read_table(con, "match.golden")
@@ -118,7 +157,8 @@ def siret_candidates(
         candidates = honour_reviews(
             find_candidates(without, stock), previous, without.get_column("supplier_id")
         )
-        write_table(con, "match.siret_candidates", candidates)
+        write_table(con, step, candidates)
+        incremental.remember(con, step, inputs, [step])
     accepted = candidates.filter(pl.col("decision") == "accepted").height
     named = stock.filter(pl.col("denomination").is_not_null()).height
     context.log.info(f"{without.height} suppliers without SIRET: {accepted} SIRETs accepted")

@@ -102,7 +102,7 @@ def source_records(context: dg.AssetExecutionContext, warehouse: DuckDBResource)
         write_table(con, "marts.source_records", linked)
         write_table(con, "match.links", links)
         write_table(con, "match.supplier_id_events", events.cast(EVENT_SCHEMA))
-        incremental.remember(con, step, inputs)
+        incremental.remember(con, step, inputs, outputs)
     decisions = links.group_by("decision").len()
     context.log.info(
         f"{linked.height} records in {ids.height} suppliers; {events.height} merges or splits"
@@ -156,7 +156,7 @@ def golden(context: dg.AssetExecutionContext, warehouse: DuckDBResource):
         public, removed = strip_personal_contacts(records)
         chosen = golden_records(public, priorities)
         write_table(con, "match.golden", chosen)
-        incremental.remember(con, "match.golden", inputs)
+        incremental.remember(con, "match.golden", inputs, ["match.golden"])
     context.log.info(f"{chosen.height} suppliers from {records.height} records")
     return dg.MaterializeResult(
         metadata={

@@ -83,7 +83,7 @@ def build_staging_asset(source: Source) -> dg.AssetsDefinition:
                 f"{source.title}: records in the common supplier schema",
                 {column.name: column.meaning for column in COLUMNS},
             )
-            incremental.remember(con, step, inputs)
+            incremental.remember(con, step, inputs, outputs)
         records = normalised.records
         reasons = quarantine.group_by("reason").len().sort("len", descending=True)
         context.log.info(

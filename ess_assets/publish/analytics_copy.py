@@ -11,8 +11,10 @@ import os
 import dagster as dg
 from dagster_duckdb import DuckDBResource
 
+from ess_assets import incremental
 from ess_assets.publish.keys import EXPORT, PARTNER_FEEDS
 from ess_assets.resources import Folders
+from ess_assets.sources.snapshots import LOG
 
 ANALYTICS_COPY = dg.AssetKey(["export", "analytics_warehouse"])
 
@@ -30,14 +32,20 @@ def analytics_warehouse(
 ) -> dg.MaterializeResult:
     """A read-only copy of the whole warehouse for analysts (ESS_ANALYTICS_WAREHOUSE).
 
-    Same schemas, tables and views as the warehouse, as of the end of this build. Open it
-    with `duckdb.connect(path, read_only=True)`: it never blocks a run.
+    Same schemas, tables and views as the warehouse, as of the end of this build. Not copied
+    again when no table changed but the fetch log (raw.snapshots): after days when every
+    source gave the same file, the copy's fetch log ends at the last change. Open it with
+    `duckdb.connect(path, read_only=True)`: it never blocks a run.
     """
-    target = folders.analytics
+    target, step = folders.analytics, "export.analytics_warehouse"
     target.parent.mkdir(parents=True, exist_ok=True)
     building = target.with_name(f".{target.name}.building")
     building.unlink(missing_ok=True)
     with warehouse.get_connection() as con:
+        content = incremental.warehouse_content(con, leave_out=(LOG,))
+        if target.exists() and (skipped := incremental.skip(con, step, content, [])):
+            context.log.info("no table changed since the last copy: analysts' copy kept")
+            return skipped
         source = con.execute("SELECT current_database()").fetchall()[0][0]
         con.execute("ATTACH ? AS analytics_copy", [str(building)])
         try:
@@ -45,6 +53,8 @@ def analytics_warehouse(
         finally:
             con.execute("DETACH analytics_copy")
     os.replace(building, target)
+    with warehouse.get_connection() as con:
+        incremental.remember(con, step, content)
     context.log.info(f"analysts' copy of the warehouse replaced: {target}")
     return dg.MaterializeResult(
         metadata={"path": dg.MetadataValue.path(str(target)), "bytes": target.stat().st_size}

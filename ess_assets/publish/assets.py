@@ -6,6 +6,7 @@ ESS_EXPORT_DIR, write the change feed and log the publication. `export/partner_f
 writes each partner's return feed.
 """
 
+import json
 import shutil
 from datetime import UTC, datetime
 
@@ -13,6 +14,7 @@ import dagster as dg
 import polars as pl
 from dagster_duckdb import DuckDBResource
 
+from ess_assets import incremental
 from ess_assets.match.assets import SUPPLIERS
 from ess_assets.metadata import preview
 from ess_assets.publish import checks
@@ -34,9 +36,30 @@ from ess_assets.resources import Folders
 from ess_assets.sources.registry import registry
 from ess_assets.warehouse import read_table
 
+# Part of the publication fingerprints: change it when a privacy rule or a file changes.
+PUBLISH_VERSION = "2026-12-04"
+PUBLISHED_STEP = "export.opendata_ess"
+FEEDS_STEP = "export.partner_feeds"
+
 
 def _now() -> datetime:
     return datetime.now(UTC).replace(tzinfo=None)
+
+
+def _inputs(con) -> str:
+    """What a publication is made of: the enriched suppliers, the source records (personal
+    contacts to withhold) and the dates of the sources' snapshots (the package's credits)."""
+    return incremental.fingerprint(
+        PUBLISH_VERSION,
+        incremental.upstream(con, "marts.suppliers", "marts.source_records"),
+        json.dumps(source_credits(con), sort_keys=True),
+    )
+
+
+def _published(folders: Folders) -> bool:
+    return (folders.export / PACKAGE_FILE).exists() and all(
+        path.exists() for path in export_paths(folders.export).values()
+    )
 
 
 def _column_schema(columns: list[str]) -> dg.TableSchema:
@@ -61,14 +84,24 @@ def candidate(
     only the fields declared in fields.py: CSV, Parquet, GeoJSON, spreadsheet and the
     Frictionless datapackage.json. Nothing published changes until the checks pass.
     """
+    folder = staging_folder(folders.export)
     with warehouse.get_connection() as con:
+        done = incremental.unchanged_since(con, PUBLISHED_STEP, _inputs(con), [])
+        if done and _published(folders):
+            shutil.rmtree(folder, ignore_errors=True)
+            context.log.info("the published files already hold today's suppliers: no candidate")
+            return dg.MaterializeResult(
+                metadata={
+                    "skipped": True,
+                    "reason": f"published {done:%Y-%m-%d %H:%M:%S} UTC from the same inputs",
+                }
+            )
         suppliers = read_table(con, "marts.suppliers")
         records = read_table(con, "marts.source_records")
         credits = source_credits(con)
         last = last_publication(con)
     published, removed = public_rows(suppliers)
     _, withheld = strip_personal_contacts(records)
-    folder = staging_folder(folders.export)
     shutil.rmtree(folder, ignore_errors=True)
     paths = write_export(published, folder)
     write_datapackage(
@@ -108,6 +141,19 @@ def opendata_ess(
     publication, and the warehouse logs it (publish.*, analytics.* views).
     """
     staging, published_at = staging_folder(folders.export), _now()
+    with warehouse.get_connection() as con:
+        inputs = _inputs(con)
+        done = incremental.unchanged_since(con, PUBLISHED_STEP, inputs, [])
+    if not (staging / PACKAGE_FILE).exists():
+        if done and _published(folders):
+            context.log.info("no candidate: the published files stay as they are")
+            return dg.MaterializeResult(
+                metadata={
+                    "skipped": True,
+                    "reason": f"published {done:%Y-%m-%d %H:%M:%S} UTC from the same inputs",
+                }
+            )
+        raise dg.Failure(f"no candidate in {staging}: materialise export/candidate first")
     published = pl.read_parquet(export_paths(staging)["parquet"])
     with warehouse.get_connection() as con:
         previous, last = previous_rows(con), last_publication(con)
@@ -134,6 +180,7 @@ def opendata_ess(
             hashes=hashes,
         )
         refresh_views(con, published)
+        incremental.remember(con, PUBLISHED_STEP, inputs)
     counts = feed_counts(feed)
     context.log.info(f"published {published.height} suppliers; changes: {counts}")
     return dg.MaterializeResult(
@@ -161,13 +208,22 @@ def partner_feeds(
     supplier_id, the fields the hub filled or corrected and where from, the anomalies found,
     and suppliers of the same family of networks the partner might count as members.
     """
+    folder = folders.export / "partners"
     with warehouse.get_connection() as con:
+        inputs = incremental.fingerprint(
+            PUBLISH_VERSION,
+            incremental.upstream(con, PUBLISHED_STEP, "marts.suppliers", "marts.source_records"),
+        )
+        if folder.exists() and (skipped := incremental.skip(con, FEEDS_STEP, inputs, [])):
+            context.log.info("publication and records unchanged: return feeds kept")
+            return skipped
         published = read_table(con, PUBLISHED)
         records, _ = strip_personal_contacts(read_table(con, "marts.source_records"))
         closed = closed_suppliers(read_table(con, "marts.suppliers"))
     sources = {source.name: source for source in registry()}
-    folder = folders.export / "partners"
     table = write_partner_feeds(folder, sources, records, published, closed, _now())
+    with warehouse.get_connection() as con:
+        incremental.remember(con, FEEDS_STEP, inputs)
     context.log.info(f"return feeds written for {table.height} partners")
     return dg.MaterializeResult(
         metadata={

@@ -31,6 +31,20 @@ def _candidate(folders: Folders) -> dict[str, Path]:
     return export_paths(staging_folder(folders.export))
 
 
+def _nothing_new(folders: Folders) -> dg.AssetCheckResult | None:
+    """A passed result when export/candidate wrote nothing because the published files already
+    hold today's suppliers (they passed these checks when they went out); None otherwise."""
+    if (staging_folder(folders.export) / PACKAGE_FILE).exists():
+        return None
+    if not (folders.export / PACKAGE_FILE).exists():
+        return None  # nothing published either: the check fails on the missing files
+    return dg.AssetCheckResult(
+        passed=True,
+        description="no new candidate: the published files, checked when they went out, stay",
+        metadata={"skipped": True},
+    )
+
+
 def _headers(paths: dict[str, Path]) -> dict[str, list[str]]:
     features = json.loads(paths["geojson"].read_text(encoding="utf-8"))["features"]
     return {
@@ -70,6 +84,8 @@ def differing_rows(reference: pl.DataFrame, other: pl.DataFrame) -> int:
 def files_agree(folders: Folders) -> dg.AssetCheckResult:
     """Parquet and spreadsheet hold the CSV's cells, row for row (Frictionless validates the
     CSV: see valid_datapackage); the GeoJSON (RFC 7946) holds the CSV's located suppliers."""
+    if unchanged := _nothing_new(folders):
+        return unchanged
     paths = _candidate(folders)
     parquet = pl.read_parquet(paths["parquet"])
     reference = _typed(parquet, parquet.schema)
@@ -104,6 +120,8 @@ def no_personal_data(warehouse: DuckDBResource, folders: Folders) -> dg.AssetChe
     """No personal data in the files: no personal e-mail (in any column), no phone that only
     comes with one, no address or coordinates of a diffusion-partielle establishment, no
     column naming a contact person, no column that is not declared in fields.py."""
+    if unchanged := _nothing_new(folders):
+        return unchanged
     paths = _candidate(folders)
     with warehouse.get_connection() as con:
         records = read_table(con, "marts.source_records")
@@ -131,7 +149,9 @@ def no_personal_data(warehouse: DuckDBResource, folders: Folders) -> dg.AssetChe
 
 @dg.asset_check(asset=CANDIDATE, blocking=True)
 def valid_datapackage(folders: Folders) -> dg.AssetCheckResult:
-    """Frictionless validates datapackage.json and every file against its Table Schema."""
+    """datapackage.json and every file valid against its Table Schema (package_errors)."""
+    if unchanged := _nothing_new(folders):
+        return unchanged
     errors = package_errors(staging_folder(folders.export) / PACKAGE_FILE)
     return dg.AssetCheckResult(
         passed=not errors,
@@ -146,6 +166,8 @@ def supplier_count_holds(
 ) -> dg.AssetCheckResult:
     """Circuit breaker: the candidate loses at most ESS_MAX_DROP of the last publication's
     suppliers (default 10 %); a bigger fall means a source broke, not that suppliers left."""
+    if unchanged := _nothing_new(folders):
+        return unchanged
     candidate = pl.read_parquet(_candidate(folders)["parquet"]).height
     with warehouse.get_connection() as con:
         last = last_publication(con)

@@ -56,10 +56,21 @@ RESOURCES = {
 
 
 def source_credits(con: duckdb.DuckDBPyConnection) -> list[dict]:
-    """One Frictionless source per registry entry: its title and the date of its snapshot."""
+    """One Frictionless source per registry entry: its title and the date of its data, the
+    first fetch of the file it gives now (a file fetched again unchanged keeps its date)."""
     fetched = {}
     if table_exists(con, LOG):
-        rows = con.execute(f"SELECT source, max(fetched_at) FROM {LOG} GROUP BY source").fetchall()
+        rows = con.execute(
+            f"""
+            WITH fetches AS (
+              SELECT source, file_hash, fetched_at,
+                     lag(file_hash) OVER (PARTITION BY source ORDER BY fetched_at) AS before
+              FROM {LOG}
+            )
+            SELECT source, max(fetched_at) FROM fetches
+            WHERE before IS DISTINCT FROM file_hash GROUP BY source
+            """
+        ).fetchall()
         fetched = {name: at for name, at in rows}
     return [
         {

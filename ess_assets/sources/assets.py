@@ -88,7 +88,7 @@ def _unchanged(con, source: Source, previous: dict | None, digest: str) -> tuple
         return None
     if not all(table_exists(con, f"raw.{source.name}{end}") for end in ("", "_unreadable")):
         return None
-    unreadable = con.execute(f"SELECT count(*) FROM raw.{source.name}_unreadable").fetchone()[0]
+    unreadable = con.execute(f"SELECT count(*) FROM raw.{source.name}_unreadable").fetchall()[0][0]
     return previous["rows"], unreadable
 
 
@@ -163,7 +163,7 @@ def build_source_asset(source: Source) -> dg.AssetsDefinition:
             metadata={
                 "dagster/row_count": rows,
                 "unreadable_rows": broken,
-                "unchanged": bool(unchanged),
+                "skipped": bool(unchanged),
                 "file_hash": digest,
                 "snapshot": dg.MetadataValue.path(str(kept)),
                 "origin": fetched.origin,
