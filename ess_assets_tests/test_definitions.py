@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 import dagster as dg
 
 from ess_assets.definitions import defs
@@ -37,3 +39,10 @@ def test_sources_carry_a_freshness_policy():
     graph = defs.resolve_asset_graph()
     for source in registry():
         assert graph.get(dg.AssetKey(["raw", source.name])).freshness_policy is not None
+
+
+def test_the_export_is_late_after_26_hours_and_failed_after_two_days():
+    export = defs.resolve_asset_graph().get(dg.AssetKey(["export", "opendata_ess"]))
+    policy = export.freshness_policy
+    assert policy.warn_window.to_timedelta() == timedelta(hours=26)
+    assert policy.fail_window.to_timedelta() == timedelta(days=2)

@@ -8,7 +8,7 @@ writes each partner's return feed.
 
 import json
 import shutil
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import dagster as dg
 import polars as pl
@@ -130,6 +130,10 @@ def candidate(
     deps=[CANDIDATE],
     kinds={"csv", "parquet", "xlsx"},
     pool="warehouse",
+    # Published every morning: late after 26 hours, failed after two days without a run.
+    freshness_policy=dg.FreshnessPolicy.time_window(
+        fail_window=timedelta(days=2), warn_window=timedelta(hours=26)
+    ),
 )
 def opendata_ess(
     context: dg.AssetExecutionContext, warehouse: DuckDBResource, folders: Folders
