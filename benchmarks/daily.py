@@ -4,15 +4,18 @@ For each size: generate the workload (benchmarks/workload.py) in a temp folder, 
 build through Dagster (ephemeral instance, fresh warehouse), run again with unchanged inputs,
 then again after one partner added a row, and print one JSON line: seconds per stage (sum of
 step durations, STEP_START to STEP_SUCCESS or STEP_FAILURE, grouped by the asset's group, a
-check with its asset's), wall time, peak RSS after the first run, pairwise matching F1 against
+check with its asset's), wall time, peak RSS after the first run and the steps holding the most
+memory (sampled every 0.1 s), pairwise matching F1 against
 the generated truth, and each re-run's wall time, compute and skipped materializations.
 """
 
 import argparse
 import json
+import os
 import resource
 import sys
 import tempfile
+import threading
 import time
 from collections import defaultdict
 from pathlib import Path
@@ -108,6 +111,49 @@ def pairwise_f1(warehouse: Path, truth: pl.DataFrame) -> dict[str, float]:
     }
 
 
+class MemorySampler:
+    """Samples this process's resident memory every `every` seconds, in a thread, to tell
+    which steps hold the most (ru_maxrss gives only the peak of the whole process)."""
+
+    def __init__(self, every: float = 0.1) -> None:
+        self.every, self.samples = every, []
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self) -> None:
+        page = os.sysconf("SC_PAGE_SIZE")
+        while not self._stop.is_set():
+            with open("/proc/self/statm") as statm:
+                resident = int(statm.read().split()[1]) * page
+            self.samples.append((time.time(), resident / 2**20))
+            self._stop.wait(self.every)
+
+    def __enter__(self) -> "MemorySampler":
+        self._thread.start()
+        return self
+
+    def __exit__(self, *_) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    def by_step(self, instance: dg.DagsterInstance, results: dict, top: int = 5) -> dict:
+        """The `top` steps by highest resident memory sampled while they ran, in MiB."""
+        peaks: dict[str, float] = {}
+        for result in results.values():
+            started = {}
+            for entry in instance.all_logs(result.run_id):
+                event = entry.dagster_event
+                kind = event.event_type_value if event else None
+                if kind == "STEP_START":
+                    started[event.step_key] = entry.timestamp
+                elif kind in END_EVENTS and event.step_key in started:
+                    begin, end = started[event.step_key], entry.timestamp
+                    during = [rss for at, rss in self.samples if begin <= at <= end]
+                    if during:
+                        peaks[event.step_key] = round(max(during), 1)
+        return dict(sorted(peaks.items(), key=lambda item: -item[1])[:top])
+
+
 def peak_rss_mib() -> float:
     """Peak resident memory of this process so far (ru_maxrss is in KiB on Linux)."""
     return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
@@ -167,10 +213,11 @@ def measure(size: int) -> dict:
         definitions = build_definitions(settings)
         stages = step_stages(definitions)
         with dg.DagsterInstance.ephemeral() as instance:
-            started = time.perf_counter()
-            first = run_daily(definitions, instance)
-            wall = time.perf_counter() - started
-            peak = peak_rss_mib()
+            with MemorySampler() as memory:
+                started = time.perf_counter()
+                first = run_daily(definitions, instance)
+                wall = time.perf_counter() - started
+            peak, by_step = peak_rss_mib(), memory.by_step(instance, first)
             seconds, failed, slowest = stage_seconds(instance, first, stages)
             compute = sum(seconds.values())
             matching = pairwise_f1(settings.warehouse, truth)
@@ -186,6 +233,7 @@ def measure(size: int) -> dict:
             "compute_s": round(compute, 2),
             "wall_s": round(wall, 2),
             "peak_rss_mib": peak,
+            "rss_by_step_mib": by_step,
             "matching": matching,
             "failed_steps": failed,
             "rerun_unchanged": unchanged,

@@ -40,7 +40,10 @@ def make_resources(settings: Settings) -> dict[str, dg.ConfigurableResource]:
     """The resources every asset uses, built from the settings."""
     settings.warehouse.parent.mkdir(parents=True, exist_ok=True)
     return {
-        "warehouse": DuckDBResource(database=str(settings.warehouse)),
+        "warehouse": DuckDBResource(
+            database=str(settings.warehouse),
+            connection_config={"memory_limit": settings.duckdb_memory},
+        ),
         "folders": Folders(
             data_dir=str(settings.data_dir),
             snapshot_dir=str(settings.snapshot_dir),

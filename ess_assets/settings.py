@@ -12,6 +12,7 @@
 | ESS_RECHERCHE_PER_SECOND | 7 | calls per second allowed to that API |
 | ESS_BAN_URL | unset: cache only | BAN geocoder base URL (https://data.geopf.fr/geocodage) |
 | ESS_WEBHOOK_URL | unset: no call | URL receiving a JSON message when a run fails |
+| ESS_DUCKDB_MEMORY | 1GB | memory DuckDB may use before spilling to disk |
 
 Live fetching is configured per source by the variables its registry entry names
 (`url_env`, `token_env`); see README.md.
@@ -39,6 +40,7 @@ class Settings:
     recherche_per_second: float = 7.0
     ban_url: str | None = None  # BAN geocoder; None: geocoding cache only
     webhook_url: str | None = None  # run-failure messages POSTed here; None: no call
+    duckdb_memory: str = "1GB"  # DuckDB's memory_limit: above it, it spills to disk
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> "Settings":
@@ -59,6 +61,7 @@ class Settings:
             recherche_per_second=float(env.get("ESS_RECHERCHE_PER_SECOND") or 7.0),
             ban_url=env.get("ESS_BAN_URL") or None,
             webhook_url=env.get("ESS_WEBHOOK_URL") or None,
+            duckdb_memory=env.get("ESS_DUCKDB_MEMORY") or "1GB",
         )
 
 

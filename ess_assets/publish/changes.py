@@ -25,33 +25,57 @@ CHANGE_SCHEMA = {
 }
 
 
+OLD = "\x1fold"  # suffix of the previous publication's columns while comparing
+
+
 def _text(value: object) -> str | None:
     return None if value is None else str(value)
 
 
 def compare(previous: pl.DataFrame, current: pl.DataFrame) -> dict:
-    """The change feed from `previous` to `current` (published rows, keyed by supplier_id)."""
-    before = {row["supplier_id"]: row for row in previous.iter_rows(named=True)}
-    after = {row["supplier_id"]: row for row in current.iter_rows(named=True)}
+    """The change feed from `previous` to `current` (published rows, keyed by supplier_id).
+
+    Rows are compared in polars; only the added, removed and changed ones become Python
+    objects (a day's change is small, the whole export is not)."""
     common = [c for c in current.columns if c in previous.columns and c != "supplier_id"]
-    changed = []
-    for supplier_id in sorted(before.keys() & after.keys()):
-        old, new = before[supplier_id], after[supplier_id]
-        fields = {
-            name: {"old": old[name], "new": new[name]} for name in common if old[name] != new[name]
+    ids_before, ids_after = previous.select("supplier_id"), current.select("supplier_id")
+    added = current.join(ids_before, on="supplier_id", how="anti").sort("supplier_id")
+    removed = previous.join(ids_after, on="supplier_id", how="anti").sort("supplier_id")
+    old = previous.select(
+        "supplier_id", *(_as(previous, current, c).alias(f"{c}{OLD}") for c in common)
+    )
+    new = current.select("supplier_id", *(_as(current, previous, c) for c in common))
+    both = new.join(old, on="supplier_id", how="inner")
+    differs = [pl.col(c).ne_missing(pl.col(f"{c}{OLD}")) for c in common]
+    touched = both.filter(pl.any_horizontal(differs)) if differs else both.clear()
+    names = dict(current.select("supplier_id", "nom").iter_rows()) if "nom" in current else {}
+    changed = [
+        {
+            "supplier_id": row["supplier_id"],
+            "nom": names.get(row["supplier_id"]),
+            "fields": {
+                c: {"old": row[f"{c}{OLD}"], "new": row[c]}
+                for c in common
+                if row[c] != row[f"{c}{OLD}"]
+            },
         }
-        if fields:
-            changed.append({"supplier_id": supplier_id, "nom": new.get("nom"), "fields": fields})
+        for row in touched.sort("supplier_id").iter_rows(named=True)
+    ]
     return {
-        "added": [after[key] for key in sorted(after.keys() - before.keys())],
-        "removed": [
-            {"supplier_id": key, "nom": before[key].get("nom")}
-            for key in sorted(before.keys() - after.keys())
-        ],
+        "added": added.to_dicts(),
+        "removed": removed.select(
+            "supplier_id", pl.col("nom") if "nom" in removed else pl.lit(None).alias("nom")
+        ).to_dicts(),
         "changed": changed,
         "fields_added": [c for c in current.columns if c not in previous.columns],
         "fields_removed": [c for c in previous.columns if c not in current.columns],
     }
+
+
+def _as(frame: pl.DataFrame, other: pl.DataFrame, column: str) -> pl.Expr:
+    """`column` of `frame`, as text when the two publications typed it differently."""
+    same = frame.schema[column] == other.schema[column]
+    return pl.col(column) if same else pl.col(column).cast(pl.String)
 
 
 def change_rows(feed: dict, publication_id: str, published_on: date) -> pl.DataFrame:

@@ -4,14 +4,13 @@ When one fails, `export/opendata_ess` does not run: the files already published 
 place, and the failed check says why in the UI (its description and metadata).
 """
 
-import json
 from pathlib import Path
 
 import dagster as dg
 import polars as pl
 from dagster_duckdb import DuckDBResource
 
-from ess_assets.publish.files import export_paths
+from ess_assets.publish.files import export_paths, read_geojson
 from ess_assets.publish.history import last_publication
 from ess_assets.publish.keys import CANDIDATE, staging_folder
 from ess_assets.publish.package import PACKAGE_FILE, package_errors
@@ -46,12 +45,11 @@ def _nothing_new(folders: Folders) -> dg.AssetCheckResult | None:
 
 
 def _headers(paths: dict[str, Path]) -> dict[str, list[str]]:
-    features = json.loads(paths["geojson"].read_text(encoding="utf-8"))["features"]
     return {
         "csv": pl.read_csv(paths["csv"], n_rows=0).columns,
         "parquet": pl.read_parquet_schema(paths["parquet"]).names(),
         "xlsx": read_sheet(paths["xlsx"]).columns,
-        "geojson": sorted({key for f in features for key in f["properties"]}),
+        "geojson": read_geojson(paths["geojson"]).property_names,
     }
 
 
@@ -91,24 +89,18 @@ def files_agree(folders: Folders) -> dg.AssetCheckResult:
     reference = _typed(parquet, parquet.schema)
     csv = _typed(pl.read_csv(paths["csv"], infer_schema=False), parquet.schema)
     xlsx = _typed(read_sheet(paths["xlsx"]), parquet.schema)
-    document = json.loads(paths["geojson"].read_text(encoding="utf-8"))
-    features = document["features"]
-    rfc7946 = "crs" not in document and all(
-        f["geometry"]["type"] == "Point"
-        and -180 <= f["geometry"]["coordinates"][0] <= 180
-        and -90 <= f["geometry"]["coordinates"][1] <= 90
-        for f in features
-    )
+    points = read_geojson(paths["geojson"])
+    rfc7946 = points.kind == "FeatureCollection" and not points.has_crs and points.points_valid
     differing = {"csv": differing_rows(reference, csv), "xlsx": differing_rows(reference, xlsx)}
     ids = set(reference.get_column("supplier_id"))
-    extra_points = len({f["id"] for f in features} - ids)
+    extra_points = len(set(points.ids) - ids)
     return dg.AssetCheckResult(
         passed=not any(differing.values()) and not extra_points and rfc7946,
         metadata={
             "parquet": reference.height,
             "csv_rows_differing": differing["csv"],
             "xlsx_rows_differing": differing["xlsx"],
-            "geojson": len(features),
+            "geojson": len(points.ids),
             "geojson_points_not_in_csv": extra_points,
             "geojson_rfc7946": rfc7946,
         },

@@ -7,8 +7,11 @@ atomically, so that a reader of the folder sees a whole file or none.
 import hashlib
 import json
 import os
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
+import ijson
 import polars as pl
 
 from ess_assets.publish.fields import FIELD_NAMES
@@ -27,19 +30,72 @@ def write_public(path: Path, content: bytes) -> None:
     path.chmod(PUBLIC)
 
 
-def geojson(frame: pl.DataFrame) -> dict:
-    """A RFC 7946 FeatureCollection of the rows that have coordinates (WGS84 lon/lat points)."""
+def _features(frame: pl.DataFrame):
+    """RFC 7946 features of the rows that have coordinates (WGS84 lon/lat points), one by one."""
     located = frame.filter(pl.col("latitude").is_not_null() & pl.col("longitude").is_not_null())
-    features = [
-        {
+    for row in located.iter_rows(named=True):
+        yield {
             "type": "Feature",
             "id": row["supplier_id"],
             "geometry": {"type": "Point", "coordinates": [row["longitude"], row["latitude"]]},
             "properties": {k: v for k, v in row.items() if k not in ("latitude", "longitude")},
         }
-        for row in located.iter_rows(named=True)
-    ]
-    return {"type": "FeatureCollection", "features": features}
+
+
+def write_geojson(frame: pl.DataFrame, path: Path) -> None:
+    """Write a RFC 7946 FeatureCollection of the located rows, one feature per line, as they
+    come: the whole text is never held (hundreds of megabytes at a hundred thousand rows)."""
+    with _replacing(path, "w", encoding="utf-8") as out:
+        out.write('{"type": "FeatureCollection", "features": [')
+        for index, feature in enumerate(_features(frame)):
+            out.write(",\n" if index else "\n")
+            out.write(json.dumps(feature, ensure_ascii=False))
+        out.write("\n]}\n")
+
+
+@dataclass(frozen=True)
+class GeoJsonSummary:
+    """What the checks need of a published GeoJSON file, read as a stream (ijson)."""
+
+    kind: str | None  # the document's "type"
+    has_crs: bool  # RFC 7946 removed "crs": WGS84 is implied
+    ids: list[str]
+    points_valid: bool  # every geometry a Point with a longitude and a latitude in range
+    property_names: list[str]
+
+
+def read_geojson(path: Path) -> GeoJsonSummary:
+    """Summarise the GeoJSON file at `path` without loading it whole."""
+    with path.open("rb") as handle:
+        kind = next(ijson.items(handle, "type"), None)
+    with path.open("rb") as handle:
+        has_crs = next(ijson.items(handle, "crs"), None) is not None
+    ids, names, valid = [], set(), True
+    with path.open("rb") as handle:
+        for feature in ijson.items(handle, "features.item", use_float=True):
+            ids.append(feature.get("id"))
+            names.update(feature.get("properties") or {})
+            geometry = feature.get("geometry") or {}
+            point = geometry.get("coordinates") or []
+            valid = valid and (
+                geometry.get("type") == "Point"
+                and len(point) == 2
+                and -180 <= point[0] <= 180
+                and -90 <= point[1] <= 90
+            )
+    return GeoJsonSummary(kind, has_crs, ids, valid, sorted(names))
+
+
+@contextmanager
+def _replacing(path: Path, mode: str, **options):
+    """A file written beside `path`, then renamed over it: readers see the old or the new."""
+    partial = path.with_name(f".{path.name}.part")
+    try:
+        with partial.open(mode, **options) as out:
+            yield out
+        partial.replace(path)
+    finally:
+        partial.unlink(missing_ok=True)
 
 
 def export_paths(folder: Path) -> dict[str, Path]:
@@ -51,12 +107,11 @@ def write_export(published: pl.DataFrame, folder: Path) -> dict[str, Path]:
     """Write the four files of `published` (already restricted to public fields) into `folder`."""
     folder.mkdir(parents=True, exist_ok=True)
     paths = export_paths(folder)
-    write_atomically(paths["csv"], published.write_csv().encode("utf-8"))
-    parquet = folder / f".{BASENAME}.parquet.tmp"
-    published.write_parquet(parquet)
-    parquet.replace(paths["parquet"])
-    text = json.dumps(geojson(published), ensure_ascii=False)
-    write_atomically(paths["geojson"], text.encode("utf-8"))
+    with _replacing(paths["csv"], "wb") as out:
+        published.write_csv(out)
+    with _replacing(paths["parquet"], "wb") as out:
+        published.write_parquet(out)
+    write_geojson(published, paths["geojson"])
     write_workbook(published, paths["xlsx"])
     return paths
 

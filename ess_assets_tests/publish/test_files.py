@@ -7,7 +7,7 @@ import polars as pl
 
 from ess_assets.publish.checks import _typed, differing_rows
 from ess_assets.publish.fields import FIELDS
-from ess_assets.publish.files import write_export
+from ess_assets.publish.files import read_geojson, write_export
 from ess_assets.publish.package import PACKAGE_FILE, package_errors, write_datapackage
 from ess_assets.publish.xlsx import read_sheet
 
@@ -68,3 +68,17 @@ def test_a_replaced_spreadsheet_or_a_text_latitude_is_an_error(tmp_path):
     assert "opendata-ess-parquet: latitude: String found, Float64 declared" in errors
     descriptor = json.loads((tmp_path / PACKAGE_FILE).read_text(encoding="utf-8"))
     assert [r["format"] for r in descriptor["resources"]] == ["csv", "parquet", "geojson", "xlsx"]
+
+
+def test_the_geojson_is_read_as_a_stream_and_its_faults_found(tmp_path):
+    paths = _write(tmp_path)
+    good = read_geojson(paths["geojson"])
+    assert (good.kind, good.has_crs, good.points_valid) == ("FeatureCollection", False, True)
+    assert good.ids == ["ess-1", "ess-2"]
+    assert "latitude" not in good.property_names and "nom" in good.property_names
+    document = json.loads(paths["geojson"].read_text(encoding="utf-8"))
+    document["crs"] = {"type": "name"}
+    document["features"][1]["geometry"]["coordinates"] = [46.2, 5.2, 0.0]
+    paths["geojson"].write_text(json.dumps(document), encoding="utf-8")
+    bad = read_geojson(paths["geojson"])
+    assert bad.has_crs and not bad.points_valid
