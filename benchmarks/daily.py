@@ -56,14 +56,8 @@ def step_stages(definitions: dg.Definitions) -> dict[str, str]:
     return stages
 
 
-def stage_seconds(
-    instance: dg.DagsterInstance, results: dict, stages: dict[str, str]
-) -> tuple[dict[str, float], list[str], dict[str, float]]:
-    """Seconds of compute per stage over every run in `results`, the failed steps, and the
-    five slowest steps with their seconds."""
-    seconds: dict[str, float] = defaultdict(float)
-    steps: dict[str, float] = defaultdict(float)
-    failed = []
+def step_spans(instance: dg.DagsterInstance, results: dict):
+    """(step key, start, end, failed) of every step of the runs in `results`, from their logs."""
     for result in results.values():
         started = {}
         for entry in instance.all_logs(result.run_id):
@@ -72,11 +66,23 @@ def stage_seconds(
             if kind == "STEP_START":
                 started[event.step_key] = entry.timestamp
             elif kind in END_EVENTS and event.step_key in started:
-                stage = stages.get(event.step_key, "other")
-                seconds[stage] += entry.timestamp - started[event.step_key]
-                steps[event.step_key] += entry.timestamp - started[event.step_key]
-                if kind == "STEP_FAILURE":
-                    failed.append(event.step_key)
+                begin = started[event.step_key]
+                yield event.step_key, begin, entry.timestamp, kind == "STEP_FAILURE"
+
+
+def stage_seconds(
+    instance: dg.DagsterInstance, results: dict, stages: dict[str, str]
+) -> tuple[dict[str, float], list[str], dict[str, float]]:
+    """Seconds of compute per stage over every run in `results`, the failed steps, and the
+    five slowest steps with their seconds."""
+    seconds: dict[str, float] = defaultdict(float)
+    steps: dict[str, float] = defaultdict(float)
+    failed = []
+    for step, begin, end, broke in step_spans(instance, results):
+        seconds[stages.get(step, "other")] += end - begin
+        steps[step] += end - begin
+        if broke:
+            failed.append(step)
     slowest = sorted(steps.items(), key=lambda item: -item[1])[:5]
     return (
         {k: round(v, 2) for k, v in sorted(seconds.items())},
@@ -139,18 +145,10 @@ class MemorySampler:
     def by_step(self, instance: dg.DagsterInstance, results: dict, top: int = 5) -> dict:
         """The `top` steps by highest resident memory sampled while they ran, in MiB."""
         peaks: dict[str, float] = {}
-        for result in results.values():
-            started = {}
-            for entry in instance.all_logs(result.run_id):
-                event = entry.dagster_event
-                kind = event.event_type_value if event else None
-                if kind == "STEP_START":
-                    started[event.step_key] = entry.timestamp
-                elif kind in END_EVENTS and event.step_key in started:
-                    begin, end = started[event.step_key], entry.timestamp
-                    during = [rss for at, rss in self.samples if begin <= at <= end]
-                    if during:
-                        peaks[event.step_key] = round(max(during), 1)
+        for step, begin, end, _ in step_spans(instance, results):
+            during = [rss for at, rss in self.samples if begin <= at <= end]
+            if during:
+                peaks[step] = round(max(during), 1)
         return dict(sorted(peaks.items(), key=lambda item: -item[1])[:top])
 
 
