@@ -8,6 +8,7 @@ from dagster_duckdb import DuckDBResource
 from ess_assets.enrich.services import EnrichServices
 from ess_assets.publish.policy import PublicationPolicy
 from ess_assets.settings import Settings
+from ess_assets.sources.policy import IntakePolicy
 
 
 class Folders(dg.ConfigurableResource):
@@ -51,6 +52,7 @@ def make_resources(settings: Settings) -> dict[str, dg.ConfigurableResource]:
             analytics_file=str(settings.analytics_copy),
         ),
         "publication_policy": PublicationPolicy(max_drop=settings.max_drop),
+        "intake_policy": IntakePolicy(max_drop=settings.source_max_drop),
         "enrich_services": EnrichServices(
             recherche_url=settings.recherche_url,
             recherche_per_second=settings.recherche_per_second,

@@ -3,11 +3,12 @@
 | variable | default | meaning |
 | --- | --- | --- |
 | ESS_WAREHOUSE | var/warehouse.duckdb | the DuckDB warehouse file |
-| ESS_ANALYTICS_WAREHOUSE | analytics.duckdb beside the warehouse | read-only copy for analysts |
+| ESS_ANALYTICS_WAREHOUSE | analytics_warehouse.duckdb beside the warehouse | analysts' copy |
 | ESS_EXPORT_DIR | var/export | folder of the published files |
 | ESS_SNAPSHOT_DIR | var/snapshots | raw files as received, one folder per source |
 | ESS_DATA_DIR | the bundled snapshot (ess_assets/data) | where bundled source files are read |
 | ESS_MAX_DROP | 0.10 | largest share of suppliers a publication may lose (circuit breaker) |
+| ESS_SOURCE_MAX_DROP | 0.50 | largest share of rows a source's file may lose (else: refused) |
 | ESS_RECHERCHE_ENTREPRISES_URL | unset: no call | Recherche d'entreprises API base URL |
 | ESS_RECHERCHE_PER_SECOND | 7 | calls per second allowed to that API |
 | ESS_BAN_URL | unset: cache only | BAN geocoder base URL (https://data.geopf.fr/geocodage) |
@@ -36,6 +37,7 @@ class Settings:
     analytics_copy: Path  # the copy analysts query, replaced at the end of each build
     env: Mapping[str, str]  # the environment, for the per-source variables of the registry
     max_drop: float = 0.10  # publication refused when the supplier count falls by more
+    source_max_drop: float = 0.50  # a source's file refused when its row count falls by more
     recherche_url: str | None = None  # Recherche d'entreprises API; None: no live lookup
     recherche_per_second: float = 7.0
     ban_url: str | None = None  # BAN geocoder; None: geocoding cache only
@@ -53,10 +55,14 @@ class Settings:
             snapshot_dir=Path(env.get("ESS_SNAPSHOT_DIR") or var / "snapshots"),
             data_dir=Path(env.get("ESS_DATA_DIR") or BUNDLED_DATA_DIR),
             analytics_copy=Path(
-                env.get("ESS_ANALYTICS_WAREHOUSE") or warehouse.with_name("analytics.duckdb")
+                env.get("ESS_ANALYTICS_WAREHOUSE")
+                or warehouse.with_name("analytics_warehouse.duckdb")
             ),
             env=env,
             max_drop=_share(env.get("ESS_MAX_DROP"), default=0.10, name="ESS_MAX_DROP"),
+            source_max_drop=_share(
+                env.get("ESS_SOURCE_MAX_DROP"), default=0.50, name="ESS_SOURCE_MAX_DROP"
+            ),
             recherche_url=env.get("ESS_RECHERCHE_ENTREPRISES_URL") or None,
             recherche_per_second=float(env.get("ESS_RECHERCHE_PER_SECOND") or 7.0),
             ban_url=env.get("ESS_BAN_URL") or None,

@@ -109,6 +109,15 @@ def test_partner_sends_truncated_file(day_two, run_day, query, monkeypatch, serv
     check_held(day_two, run_day, query, "coorace")
 
 
+@pytest.mark.parametrize("cut", ["mid-line", "at a line end"])
+def test_partner_file_cut_short_on_disk_is_refused(day_two, run_day, query, cut):
+    """A bundled file cut after 700 bytes: 7 of coorace's 22 rows, the last one maybe half."""
+    path = day_two.data_dir / COORACE
+    head = path.read_bytes()[:700]
+    path.write_bytes(head if cut == "mid-line" else head[: head.rindex(b"\n") + 1])
+    check_held(day_two, run_day, query, "in the last good file, a fall of")
+
+
 def test_partner_sends_empty_file(day_two, run_day, query):
     (day_two.data_dir / COORACE).write_bytes(b"")
     check_held(day_two, run_day, query, "empty file")

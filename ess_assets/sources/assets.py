@@ -1,7 +1,8 @@
 """One raw asset per registry entry: fetch the file, keep it, land it as text in `raw.<name>`.
 
-A source that cannot be fetched or read fails its own asset and leaves `raw.<name>` as it
-was, so the build job downstream keeps publishing its last good snapshot.
+A source that cannot be fetched or read, or whose file lost more than ESS_SOURCE_MAX_DROP of
+the last good file's rows, fails its own asset and leaves `raw.<name>` as it was, so the build
+job downstream keeps publishing its last good snapshot.
 """
 
 from datetime import UTC, datetime, timedelta
@@ -14,6 +15,7 @@ from ess_assets.resources import Folders
 from ess_assets.settings import Settings
 from ess_assets.sources import snapshots
 from ess_assets.sources.fetch import Fetched, FetchError, fetch_source
+from ess_assets.sources.policy import IntakePolicy
 from ess_assets.sources.read import ColumnsChanged, RawRead, SourceFileError, read_source
 from ess_assets.sources.registry import Source, registry
 from ess_assets.warehouse import table_exists, write_table
@@ -60,8 +62,13 @@ def _fail(source: Source, message: str, **metadata: object) -> dg.Failure:
     return dg.Failure(description=text, metadata={"source": source.name, **metadata})
 
 
-def _read(source: Source, fetched: Fetched, columns: list[str] | None) -> RawRead:
-    """The file read into rows, or the failure a person on call can act on."""
+def _read(
+    source: Source, fetched: Fetched, columns: list[str] | None, floor: tuple[int, float] | None
+) -> RawRead:
+    """The file read into rows, or the failure a person on call can act on.
+
+    `floor` is (rows of the last good file, largest share it may lose): a file that falls
+    further is taken for a truncated or partial export, not for members leaving."""
     try:
         read = read_source(source, fetched.content, fetched.origin, columns)
     except ColumnsChanged as error:
@@ -71,6 +78,17 @@ def _read(source: Source, fetched: Fetched, columns: list[str] | None) -> RawRea
         raise _fail(source, str(error)) from error
     if read.frame.height == 0:
         raise _fail(source, f"{fetched.origin} holds no record")
+    if floor and read.frame.height < floor[0] * (1 - floor[1]):
+        before, share = floor
+        raise _fail(
+            source,
+            f"{fetched.origin}: {read.frame.height} rows against {before} in the last good "
+            f"file, a fall of {1 - read.frame.height / before:.0%} > ESS_SOURCE_MAX_DROP "
+            f"{share:.0%}: a truncated or partial export? If the partner really lost them, "
+            "raise ESS_SOURCE_MAX_DROP for one run",
+            rows=read.frame.height,
+            last_good_rows=before,
+        )
     if len(read.broken) > read.frame.height:
         # most rows unreadable: a wrong encoding or a broken export, not a few bad rows
         first = read.broken[0]
@@ -110,7 +128,10 @@ def build_source_asset(source: Source) -> dg.AssetsDefinition:
         ),
     )
     def raw_source(
-        context: dg.AssetExecutionContext, warehouse: DuckDBResource, folders: Folders
+        context: dg.AssetExecutionContext,
+        warehouse: DuckDBResource,
+        folders: Folders,
+        intake_policy: IntakePolicy,
     ) -> dg.MaterializeResult:
         settings = Settings.from_env()
         fetched_at = datetime.now(UTC).replace(tzinfo=None)
@@ -129,7 +150,8 @@ def build_source_asset(source: Source) -> dg.AssetsDefinition:
             context.log.info(f"{source.name}: file unchanged since {previous['fetched_at']}")
             rows, broken = unchanged
         else:
-            read = _read(source, fetched, columns)
+            floor = (previous["rows"], intake_policy.max_drop) if previous else None
+            read = _read(source, fetched, columns, floor)
             rows, broken = read.frame.height, len(read.broken)
         kept = snapshots.keep_snapshot(
             folders.snapshots, source.name, fetched.name, fetched.content, fetched_at
