@@ -1,6 +1,8 @@
 """`python -m ess_assets.cli run`: the daily run, in this process, then a short summary."""
 
 import argparse
+import os
+import shutil
 import sys
 import time
 from datetime import UTC, datetime
@@ -9,7 +11,7 @@ import dagster as dg
 
 from ess_assets.definitions import defs
 from ess_assets.jobs import BUILD, INGEST
-from ess_assets.settings import Settings
+from ess_assets.settings import PROJECT_DIR, Settings
 from ess_assets.summary import summary_lines
 
 
@@ -30,6 +32,25 @@ def run_daily(
     return results
 
 
+def instance() -> dg.DagsterInstance:
+    """The instance of DAGSTER_HOME; when unset, `.dagster_home` in the project (as `make`
+    sets it), created with the project's dagster.yaml, so run history is kept either way."""
+    if not os.environ.get("DAGSTER_HOME"):
+        home = PROJECT_DIR / ".dagster_home"
+        home.mkdir(exist_ok=True)
+        if not (home / "dagster.yaml").exists():
+            shutil.copy(PROJECT_DIR / "dagster.yaml", home / "dagster.yaml")
+        os.environ["DAGSTER_HOME"] = str(home)
+    return dg.DagsterInstance.get()
+
+
+def skipped(result: dg.ExecuteInProcessResult) -> tuple[int, int]:
+    """(materializations skipped because their inputs did not change, materializations)."""
+    events = result.get_asset_materialization_events()
+    flags = [e.step_materialization_data.materialization.metadata.get("skipped") for e in events]
+    return sum(bool(flag and flag.value) for flag in flags), len(events)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="ess_assets.cli", description=__doc__)
     parser.add_argument("command", choices=["run"], help="run: the whole daily job")
@@ -37,12 +58,13 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     started = time.perf_counter()
     started_at = datetime.now(UTC).replace(tzinfo=None)
-    with dg.DagsterInstance.get() as instance:
-        results = run_daily(defs, instance, "DEBUG" if args.verbose else "WARNING")
+    with instance() as dagster:
+        results = run_daily(defs, dagster, "DEBUG" if args.verbose else "WARNING")
     for name, result in results.items():
         failed = [event.step_key for event in result.all_events if event.is_step_failure]
         state = "succeeded" if result.success else f"failed steps: {', '.join(failed)}"
-        print(f"{name} run {result.run_id}: {state}")
+        kept, total = skipped(result)
+        print(f"{name} run {result.run_id}: {state}; {kept} of {total} assets unchanged, skipped")
     for line in summary_lines(Settings.from_env(), since=started_at):
         print(line)
     print(f"wall time: {time.perf_counter() - started:.1f} s")

@@ -23,6 +23,7 @@ from ess_assets.publish.fields import FIELDS
 from ess_assets.publish.files import KINDS, export_paths, release, write_export
 from ess_assets.publish.history import (
     PUBLISHED,
+    SOURCE_COLUMNS,
     last_publication,
     previous_rows,
     record_publication,
@@ -34,7 +35,7 @@ from ess_assets.publish.privacy import public_rows, strip_personal_contacts
 from ess_assets.publish.views import refresh_views
 from ess_assets.resources import Folders
 from ess_assets.sources.registry import registry
-from ess_assets.warehouse import read_table
+from ess_assets.warehouse import read_columns, read_table
 
 # Part of the publication fingerprints: change it when a privacy rule or a file changes.
 PUBLISH_VERSION = "2026-12-04"
@@ -161,7 +162,7 @@ def opendata_ess(
     published = pl.read_parquet(export_paths(staging)["parquet"])
     with warehouse.get_connection() as con:
         previous, last = previous_rows(con), last_publication(con)
-        records = read_table(con, "marts.source_records")
+        records = read_columns(con, "marts.source_records", SOURCE_COLUMNS)
     feed = compare(previous, published)
     names = [path.name for path in export_paths(staging).values()] + [PACKAGE_FILE]
     hashes = release(staging, folders.export, names)

@@ -16,6 +16,8 @@ from ess_assets.publish.keys import CANDIDATE, staging_folder
 from ess_assets.publish.package import PACKAGE_FILE, package_errors
 from ess_assets.publish.policy import PublicationPolicy
 from ess_assets.publish.privacy import (
+    ESTABLISHMENT_STATUS,
+    PHONE_EVIDENCE,
     column_findings,
     partial_establishments,
     personal_phones,
@@ -23,7 +25,7 @@ from ess_assets.publish.privacy import (
 )
 from ess_assets.publish.xlsx import read_sheet
 from ess_assets.resources import Folders
-from ess_assets.warehouse import read_table
+from ess_assets.warehouse import read_columns
 
 
 def _candidate(folders: Folders) -> dict[str, Path]:
@@ -116,8 +118,8 @@ def no_personal_data(warehouse: DuckDBResource, folders: Folders) -> dg.AssetChe
         return unchanged
     paths = _candidate(folders)
     with warehouse.get_connection() as con:
-        records = read_table(con, "marts.source_records")
-        suppliers = read_table(con, "marts.suppliers")
+        records = read_columns(con, "marts.source_records", PHONE_EVIDENCE)
+        suppliers = read_columns(con, "marts.suppliers", ("supplier_id", *ESTABLISHMENT_STATUS))
     partial = suppliers.filter(partial_establishments(suppliers)).get_column("supplier_id")
     csv = pl.read_csv(paths["csv"], infer_schema=False)
     findings = privacy_findings(csv, personal_phones(records), set(partial.to_list()))

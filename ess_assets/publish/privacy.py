@@ -27,6 +27,8 @@ LEGAL_CATEGORY = "categorie_juridique"
 NATURAL_PERSON = "1000"  # catégorie juridique of an entrepreneur individuel
 LOCATION_FIELDS = ("adresse", "latitude", "longitude", "precision_coordonnees")
 PERSONAL_FLAG = "email_personnel"  # a partner's own "this address is personal" column
+# What personal_phones reads of the source records.
+PHONE_EVIDENCE = ("email", "telephone", PERSONAL_FLAG)
 PERSON_COLUMN = re.compile(
     r"contact|prenom|civilite|responsable|dirigeant|interlocuteur|referent|representant|gerant"
 )

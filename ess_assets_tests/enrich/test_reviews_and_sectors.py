@@ -30,7 +30,7 @@ def _resources(root: Path, data_dir: Path) -> dict:
             data_dir=str(data_dir),
             snapshot_dir=str(root / "snapshots"),
             export_dir=str(root / "export"),
-            analytics_file=str(root / "analytics.duckdb"),
+            analytics_file=str(root / "analytics_warehouse.duckdb"),
         ),
         "enrich_services": EnrichServices(),
     }
