@@ -4,6 +4,8 @@ A platform that mirrors the open data reads one small file a day instead of the 
 Fields are compared as published; a field that appears or disappears between the two
 publications (a new enrichment column) is reported once in `fields_added` / `fields_removed`
 rather than as a change of every supplier: the mirror then downloads the whole export again.
+The first publication's feed names the suppliers it adds without their fields: the mirror
+starts from the export.
 """
 
 import json
@@ -61,15 +63,23 @@ def compare(previous: pl.DataFrame, current: pl.DataFrame) -> dict:
         }
         for row in touched.sort("supplier_id").iter_rows(named=True)
     ]
+    # A first publication adds every supplier: the export itself is the copy to take, so the
+    # feed names them (id and name) rather than holding the export a second time.
+    first = previous.height == 0
     return {
-        "added": added.to_dicts(),
-        "removed": removed.select(
-            "supplier_id", pl.col("nom") if "nom" in removed else pl.lit(None).alias("nom")
-        ).to_dicts(),
+        "added": (_named(added) if first else added).to_dicts(),
+        "removed": _named(removed).to_dicts(),
         "changed": changed,
         "fields_added": [c for c in current.columns if c not in previous.columns],
         "fields_removed": [c for c in previous.columns if c not in current.columns],
     }
+
+
+def _named(frame: pl.DataFrame) -> pl.DataFrame:
+    """supplier_id and nom of `frame` (nom null when the frame has none)."""
+    return frame.select(
+        "supplier_id", pl.col("nom") if "nom" in frame else pl.lit(None, pl.String).alias("nom")
+    )
 
 
 def _as(frame: pl.DataFrame, other: pl.DataFrame, column: str) -> pl.Expr:

@@ -171,3 +171,10 @@ def test_partner_record_anomalies_and_hub_fields():
     origins = {"nom": "coorace:ANTENNE", "site_web": "marche_inclusion:12", "adresse": "asp:1"}
     fields = {f["champ"]: f["action"] for f in hub_fields(record, supplier, origins)}
     assert fields == {"site_web": "complete", "adresse": "corrige"}
+
+
+def test_first_change_feed_names_the_suppliers_without_copying_the_export():
+    first = pl.DataFrame({"supplier_id": ["b", "a"], "nom": ["B", "A"], "email": ["x@b.fr", None]})
+    feed = compare(first.clear(), first)
+    assert feed["added"] == [{"supplier_id": "a", "nom": "A"}, {"supplier_id": "b", "nom": "B"}]
+    assert feed["changed"] == [] and feed["removed"] == []
