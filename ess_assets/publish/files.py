@@ -7,7 +7,6 @@ atomically, so that a reader of the folder sees a whole file or none.
 import hashlib
 import json
 import os
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,7 +15,7 @@ import polars as pl
 
 from ess_assets.publish.fields import FIELD_NAMES
 from ess_assets.publish.xlsx import write_workbook
-from ess_assets.sources.snapshots import write_atomically
+from ess_assets.sources.snapshots import replacing, write_atomically
 
 BASENAME = "opendata_ess"
 COLUMNS = FIELD_NAMES  # the columns that may be published, declared in fields.py
@@ -45,7 +44,7 @@ def _features(frame: pl.DataFrame):
 def write_geojson(frame: pl.DataFrame, path: Path) -> None:
     """Write a RFC 7946 FeatureCollection of the located rows, one feature per line, as they
     come: the whole text is never held (hundreds of megabytes at a hundred thousand rows)."""
-    with _replacing(path, "w", encoding="utf-8") as out:
+    with replacing(path) as temporary, temporary.open("w", encoding="utf-8") as out:
         out.write('{"type": "FeatureCollection", "features": [')
         for index, feature in enumerate(_features(frame)):
             out.write(",\n" if index else "\n")
@@ -86,18 +85,6 @@ def read_geojson(path: Path) -> GeoJsonSummary:
     return GeoJsonSummary(kind, has_crs, ids, valid, sorted(names))
 
 
-@contextmanager
-def _replacing(path: Path, mode: str, **options):
-    """A file written beside `path`, then renamed over it: readers see the old or the new."""
-    partial = path.with_name(f".{path.name}.part")
-    try:
-        with partial.open(mode, **options) as out:
-            yield out
-        partial.replace(path)
-    finally:
-        partial.unlink(missing_ok=True)
-
-
 def export_paths(folder: Path) -> dict[str, Path]:
     """The path of each data file of a publication in `folder`."""
     return {kind: folder / f"{BASENAME}.{kind}" for kind in KINDS}
@@ -107,10 +94,10 @@ def write_export(published: pl.DataFrame, folder: Path) -> dict[str, Path]:
     """Write the four files of `published` (already restricted to public fields) into `folder`."""
     folder.mkdir(parents=True, exist_ok=True)
     paths = export_paths(folder)
-    with _replacing(paths["csv"], "wb") as out:
-        published.write_csv(out)
-    with _replacing(paths["parquet"], "wb") as out:
-        published.write_parquet(out)
+    with replacing(paths["csv"]) as temporary:
+        published.write_csv(temporary)
+    with replacing(paths["parquet"]) as temporary:
+        published.write_parquet(temporary)
     write_geojson(published, paths["geojson"])
     write_workbook(published, paths["xlsx"])
     return paths

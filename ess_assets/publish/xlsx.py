@@ -12,6 +12,7 @@ import polars as pl
 import xlsxwriter
 
 from ess_assets.publish.fields import FIELDS
+from ess_assets.sources.snapshots import replacing
 
 DATA_SHEET = "Fournisseurs ESS"
 COLUMNS_SHEET = "Colonnes"
@@ -30,8 +31,12 @@ def write_workbook(published: pl.DataFrame, path: Path) -> None:
 
     Written beside `path` then renamed, so a reader never sees half a file.
     """
-    partial = path.with_name(f".{path.name}.part")
-    workbook = xlsxwriter.Workbook(str(partial), OPTIONS)
+    with replacing(path) as temporary:
+        _write(published, temporary)
+
+
+def _write(published: pl.DataFrame, path: Path) -> None:
+    workbook = xlsxwriter.Workbook(str(path), OPTIONS)
     bold = workbook.add_format({"bold": True})
 
     sheet = workbook.add_worksheet(DATA_SHEET)
@@ -53,7 +58,6 @@ def write_workbook(published: pl.DataFrame, path: Path) -> None:
         described.write_row(index, 0, row)
 
     workbook.close()
-    partial.replace(path)
 
 
 def read_sheet(path: Path) -> pl.DataFrame:

@@ -7,6 +7,8 @@ as the last good one) and a stale source (last good fetch too old).
 import hashlib
 import os
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 
@@ -23,17 +25,24 @@ def file_hash(content: bytes) -> str:
     return hashlib.sha256(content).hexdigest()
 
 
-def write_atomically(path: Path, content: bytes) -> None:
-    """Write `path` so that a reader sees the old file or the new one, never half of one."""
+@contextmanager
+def replacing(path: Path) -> Iterator[Path]:
+    """A temporary path beside `path` to write; renamed over `path` when the block ends
+    without error, removed otherwise: a reader sees the old file or the new, never half."""
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+    os.close(handle)
     try:
-        with os.fdopen(handle, "wb") as file:
-            file.write(content)
+        yield Path(temporary)
         os.replace(temporary, path)
-    except BaseException:
+    finally:
         Path(temporary).unlink(missing_ok=True)
-        raise
+
+
+def write_atomically(path: Path, content: bytes) -> None:
+    """Write `path` so that a reader sees the old file or the new one, never half of one."""
+    with replacing(path) as temporary:
+        temporary.write_bytes(content)
 
 
 def keep_snapshot(folder: Path, source: str, name: str, content: bytes, at: datetime) -> Path:
