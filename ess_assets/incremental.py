@@ -20,6 +20,7 @@ Usage in an asset, inside one warehouse connection:
 
 import hashlib
 from datetime import UTC, datetime
+from functools import lru_cache
 from pathlib import Path
 
 import dagster as dg
@@ -52,16 +53,26 @@ def upstream(con: duckdb.DuckDBPyConnection, *steps: str) -> str:
 
 
 def files(*paths: Path) -> str:
-    """A hash of the content of reference files (a folder: every file under it, by name)."""
+    """A hash of the content of reference files (a folder: every file under it, by name).
+
+    Each file is read once per version (path, size, modification time) in a process: the
+    five enrichment steps of a run name the same SIRENE stock, which may weigh gigabytes."""
     digest = hashlib.sha256()
     for path in paths:
         found = sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
         for file in found:
             digest.update(f"{file.name}\x1f".encode())
             if file.exists():
-                with file.open("rb") as handle:
-                    digest.update(hashlib.file_digest(handle, "sha256").digest())
+                stat = file.stat()
+                digest.update(_file_digest(file, stat.st_size, stat.st_mtime_ns))
     return digest.hexdigest()
+
+
+@lru_cache(maxsize=1024)
+def _file_digest(path: Path, size: int, modified: int) -> bytes:
+    """SHA-256 of one file's content; `size` and `modified` make a changed file a new key."""
+    with path.open("rb") as handle:
+        return hashlib.file_digest(handle, "sha256").digest()
 
 
 def _with_outputs(con: duckdb.DuckDBPyConnection, inputs: str, outputs: list[str]) -> str:

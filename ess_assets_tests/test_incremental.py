@@ -6,6 +6,7 @@ import dagster as dg
 import duckdb
 import pytest
 
+from ess_assets import incremental
 from ess_assets.cli import run_daily
 from ess_assets.definitions import build_definitions
 from ess_assets.settings import BUNDLED_DATA_DIR
@@ -103,3 +104,13 @@ def test_one_changed_source_recomputes_only_what_depends_on_it(own_data, query):
     assert query(own_data, "SELECT count(*) FROM publish.publications") == [(2,)]
     names = query(own_data, "SELECT nom FROM staging.adere WHERE nom LIKE 'PENELOPE%'")
     assert names == [("PENELOPE ULYSSE MONTLUCON",)]
+
+
+def test_reference_files_hash_follows_their_content(tmp_path):
+    stock = tmp_path / "enrich" / "stock_etablissement.csv"
+    stock.parent.mkdir()
+    stock.write_text("siret\n73282932000074\n", encoding="utf-8")
+    first = incremental.files(stock.parent)
+    assert incremental.files(stock.parent) == first
+    stock.write_text("siret\n73282932000074\n35600000000048\n", encoding="utf-8")
+    assert incremental.files(stock.parent) != first
