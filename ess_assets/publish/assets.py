@@ -57,6 +57,12 @@ def _inputs(con) -> str:
     )
 
 
+def _already_published(at: datetime) -> dg.MaterializeResult:
+    """The result of a publication step with nothing new: its files went out at `at`."""
+    reason = f"published {at:%Y-%m-%d %H:%M:%S} UTC from the same inputs"
+    return dg.MaterializeResult(metadata={"skipped": True, "reason": reason})
+
+
 def _published(folders: Folders) -> bool:
     return (folders.export / PACKAGE_FILE).exists() and all(
         path.exists() for path in export_paths(folders.export).values()
@@ -91,12 +97,7 @@ def candidate(
         if done and _published(folders):
             shutil.rmtree(folder, ignore_errors=True)
             context.log.info("the published files already hold today's suppliers: no candidate")
-            return dg.MaterializeResult(
-                metadata={
-                    "skipped": True,
-                    "reason": f"published {done:%Y-%m-%d %H:%M:%S} UTC from the same inputs",
-                }
-            )
+            return _already_published(done)
         suppliers = read_table(con, "marts.suppliers")
         records = read_table(con, "marts.source_records")
         credits = source_credits(con)
@@ -152,12 +153,7 @@ def opendata_ess(
     if not (staging / PACKAGE_FILE).exists():
         if done and _published(folders):
             context.log.info("no candidate: the published files stay as they are")
-            return dg.MaterializeResult(
-                metadata={
-                    "skipped": True,
-                    "reason": f"published {done:%Y-%m-%d %H:%M:%S} UTC from the same inputs",
-                }
-            )
+            return _already_published(done)
         raise dg.Failure(f"no candidate in {staging}: materialise export/candidate first")
     published = pl.read_parquet(export_paths(staging)["parquet"])
     with warehouse.get_connection() as con:
