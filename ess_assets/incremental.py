@@ -80,7 +80,7 @@ def _with_outputs(con: duckdb.DuckDBPyConnection, inputs: str, outputs: list[str
 
 
 def table_content(con: duckdb.DuckDBPyConnection, table: str) -> str:
-    """A hash of a table's rows (order aside): for tables people edit, like match.decisions."""
+    """A hash of a table's rows, order aside (count and sum of row hashes)."""
     if not table_exists(con, table):
         return "absent"
     rows, total = con.execute(f"SELECT count(*), sum(hash(t)) FROM {table} t").fetchall()[0]
