@@ -125,6 +125,7 @@ GROUP BY ALL ORDER BY departement, fournisseurs DESC""",
 SELECT supplier_id, any_value(nom) AS nom, count(DISTINCT source) AS sources,
        string_agg(DISTINCT famille, ', ') AS familles
 FROM analytics.supplier_sources JOIN analytics.suppliers USING (supplier_id)
+WHERE famille NOT IN ('national_list', 'self_referencing')
 GROUP BY supplier_id HAVING count(DISTINCT source) > 1 ORDER BY sources DESC""",
     "Part des fournisseurs joignables et localisés, par source": """
 SELECT ss.source, count(DISTINCT s.supplier_id) AS fournisseurs,
