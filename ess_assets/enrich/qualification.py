@@ -92,6 +92,9 @@ def qualification(
         *([pl.col("esus").fill_null(False)] if "esus" in golden.columns else []),
         *([_sector_labels(golden)] if "secteurs" in golden.columns else []),
     )
+    # Suppliers with the same evidence get the same answer: qualify each distinct combination
+    # once (at national scale, a few thousand combinations for a few hundred thousand rows).
+    frame = frame.group_by(pl.exclude("supplier_id"), maintain_order=True).agg("supplier_id")
     frame = frame.with_columns(
         pl.col("_families")
         .map_elements(network_family, return_dtype=pl.String)
@@ -102,7 +105,7 @@ def qualification(
         pl.element().filter(~pl.element().is_in(list(NOT_NETWORKS)))
     )
     unknown_member = (pl.col("famille_ess") == UNKNOWN) & (networks.list.len() > 0)
-    return qualified.with_columns(
+    qualified = qualified.with_columns(
         pl.when(unknown_member)
         .then(
             pl.format(
@@ -114,4 +117,8 @@ def qualification(
         .otherwise(pl.col("famille_ess_raison"))
         .alias("famille_ess_raison"),
         pl.col("_families").list.join(", ").alias("familles_reseaux"),
-    ).select(QUALIFICATION_COLUMNS)
+    ).explode("supplier_id")
+    order = golden.select("supplier_id")
+    return order.join(qualified, on="supplier_id", how="left", maintain_order="left").select(
+        QUALIFICATION_COLUMNS
+    )

@@ -191,6 +191,30 @@ def test_partner_declared_esus_qualifies_a_commercial_company():
     assert rows["agrements_raison"][1] == "agrément ESUS déclaré par un partenaire"
 
 
+def test_suppliers_with_the_same_evidence_each_get_their_row_in_golden_order():
+    golden = pl.DataFrame(
+        {
+            "supplier_id": ["b", "a", "c"],
+            "forme_juridique": ["SARL", "Association déclarée", "SARL"],
+            "type_structure": ["EI", None, "EI"],
+            "naf": [None, None, None],
+            "types_structure": ["EI", None, "EI"],
+            "sources": ["asp_siae", "coorace", "asp_siae"],
+        },
+        schema_overrides={"naf": pl.String},
+    )
+    families = {"asp_siae": "national_list", "coorace": "insertion"}
+    rows = qualification(golden, NO_SIRENE, families)
+    assert rows["supplier_id"].to_list() == ["b", "a", "c"]
+    assert rows["famille_ess"].to_list() == ["inconnue", "association", "inconnue"]
+    assert rows["marches_reserves"].to_list() == [
+        ["L2113-13", "L2113-14"],
+        [],
+        ["L2113-13", "L2113-14"],
+    ]
+    assert rows["familles_reseaux"].to_list() == ["national_list", "insertion", "national_list"]
+
+
 def test_every_sector_label_of_the_samples_is_in_the_table():
     partners = BUNDLED_DATA_DIR / "partners"
     gesat = json.loads((partners / "gesat_etablissements.json").read_text(encoding="utf-8"))
