@@ -17,7 +17,7 @@ from dagster_duckdb import DuckDBResource
 from ess_assets import incremental
 from ess_assets.match.assets import SUPPLIERS
 from ess_assets.metadata import preview
-from ess_assets.publish import checks
+from ess_assets.publish import checks, file_checks
 from ess_assets.publish.changes import change_rows, compare, feed_counts, write_feed
 from ess_assets.publish.fields import FIELDS
 from ess_assets.publish.files import KINDS, export_paths, release, write_export
@@ -236,4 +236,4 @@ def partner_feeds(
 
 
 ASSETS = [candidate, opendata_ess, partner_feeds]
-CHECKS = checks.CHECKS
+CHECKS = [*checks.CHECKS, file_checks.candidate_files]

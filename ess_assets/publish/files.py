@@ -14,7 +14,7 @@ import ijson
 import polars as pl
 
 from ess_assets.publish.fields import FIELD_NAMES
-from ess_assets.publish.xlsx import write_workbook
+from ess_assets.publish.xlsx import finish_workbook, start_workbook
 from ess_assets.sources.snapshots import replacing, write_atomically
 
 BASENAME = "opendata_ess"
@@ -91,15 +91,19 @@ def export_paths(folder: Path) -> dict[str, Path]:
 
 
 def write_export(published: pl.DataFrame, folder: Path) -> dict[str, Path]:
-    """Write the four files of `published` (already restricted to public fields) into `folder`."""
+    """Write the four files of `published` (already restricted to public fields) into `folder`:
+    the spreadsheet from the Parquet file in another process, meanwhile the CSV and GeoJSON."""
     folder.mkdir(parents=True, exist_ok=True)
     paths = export_paths(folder)
-    with replacing(paths["csv"]) as temporary:
-        published.write_csv(temporary)
     with replacing(paths["parquet"]) as temporary:
         published.write_parquet(temporary)
-    write_geojson(published, paths["geojson"])
-    write_workbook(published, paths["xlsx"])
+    spreadsheet = start_workbook(paths["parquet"], paths["xlsx"])
+    try:
+        with replacing(paths["csv"]) as temporary:
+            published.write_csv(temporary)
+        write_geojson(published, paths["geojson"])
+    finally:
+        finish_workbook(spreadsheet, paths["xlsx"])
     return paths
 
 

@@ -4,12 +4,19 @@ import json
 from datetime import datetime
 
 import polars as pl
+import pytest
 
-from ess_assets.publish.checks import _typed, differing_rows
 from ess_assets.publish.fields import FIELDS
+from ess_assets.publish.file_checks import differing_rows, files_agree, read_candidate, typed
 from ess_assets.publish.files import read_geojson, write_export
-from ess_assets.publish.package import PACKAGE_FILE, package_errors, write_datapackage
-from ess_assets.publish.xlsx import read_sheet
+from ess_assets.publish.package import (
+    PACKAGE_FILE,
+    finish_validation,
+    package_errors,
+    start_validation,
+    write_datapackage,
+)
+from ess_assets.publish.xlsx import finish_workbook, read_sheet, start_workbook
 
 PUBLISHED = pl.DataFrame(
     {
@@ -33,9 +40,9 @@ def _write(tmp_path, frame=PUBLISHED):
 
 def test_the_files_read_back_hold_the_same_cells(tmp_path):
     paths = _write(tmp_path)
-    reference = _typed(PUBLISHED, PUBLISHED.schema)
-    csv = _typed(pl.read_csv(paths["csv"], infer_schema=False), PUBLISHED.schema)
-    xlsx = _typed(read_sheet(paths["xlsx"]), PUBLISHED.schema)
+    reference = typed(PUBLISHED, PUBLISHED.schema)
+    csv = typed(pl.read_csv(paths["csv"], infer_schema=False), PUBLISHED.schema)
+    xlsx = typed(read_sheet(paths["xlsx"]), PUBLISHED.schema)
     assert read_sheet(paths["xlsx"]).get_column("code_postal").to_list() == ["69001", "01000"]
     assert differing_rows(reference, csv) == 0
     assert differing_rows(reference, xlsx) == 0
@@ -43,16 +50,16 @@ def test_the_files_read_back_hold_the_same_cells(tmp_path):
 
 
 def test_one_changed_cell_is_one_differing_row():
-    reference = _typed(PUBLISHED, PUBLISHED.schema)
+    reference = typed(PUBLISHED, PUBLISHED.schema)
     changed = PUBLISHED.with_columns(
         pl.when(pl.col("supplier_id") == "ess-2")
         .then(pl.lit("Régie"))
         .otherwise(pl.col("nom"))
         .alias("nom")
     )
-    assert differing_rows(reference, _typed(changed, PUBLISHED.schema)) == 1
+    assert differing_rows(reference, typed(changed, PUBLISHED.schema)) == 1
     emptied = PUBLISHED.with_columns(siret=pl.lit(None, pl.String))
-    assert differing_rows(reference, _typed(emptied, PUBLISHED.schema)) == 1
+    assert differing_rows(reference, typed(emptied, PUBLISHED.schema)) == 1
     assert differing_rows(reference, reference.drop("nom")) == 2
 
 
@@ -82,3 +89,31 @@ def test_the_geojson_is_read_as_a_stream_and_its_faults_found(tmp_path):
     paths["geojson"].write_text(json.dumps(document), encoding="utf-8")
     bad = read_geojson(paths["geojson"])
     assert bad.has_crs and not bad.points_valid
+
+
+def test_a_spreadsheet_that_cannot_be_written_fails_with_its_reason(tmp_path):
+    process = start_workbook(tmp_path / "missing.parquet", tmp_path / "opendata_ess.xlsx")
+    with pytest.raises(RuntimeError, match=r"opendata_ess.xlsx: writing the spreadsheet failed"):
+        finish_workbook(process, tmp_path / "opendata_ess.xlsx")
+    assert not (tmp_path / "opendata_ess.xlsx").exists()
+
+
+def test_files_agree_reads_each_file_once_and_finds_an_extra_geojson_property(tmp_path):
+    paths = _write(tmp_path)
+    result = files_agree(read_candidate(paths))
+    assert result.passed and result.metadata["geojson"].value == 2
+    document = json.loads(paths["geojson"].read_text(encoding="utf-8"))
+    document["features"][0]["properties"]["contact"] = "Jeanne"
+    paths["geojson"].write_text(json.dumps(document), encoding="utf-8")
+    result = files_agree(read_candidate(paths))
+    assert not result.passed
+    assert result.metadata["geojson_properties_are_csv_columns"].value is False
+    assert result.metadata["csv_rows_differing"].value == 0
+
+
+def test_validation_in_another_process_gives_package_errors(tmp_path):
+    _write(tmp_path)
+    assert finish_validation(start_validation(tmp_path / PACKAGE_FILE)) == []
+    (tmp_path / "opendata_ess.xlsx").write_bytes(b"not a workbook")
+    errors = finish_validation(start_validation(tmp_path / PACKAGE_FILE))
+    assert errors == package_errors(tmp_path / PACKAGE_FILE) and len(errors) == 2
