@@ -19,27 +19,21 @@ from pathlib import Path
 
 import polars as pl
 
-from ess_assets.normalise.names import fold
 from ess_assets.publish.files import write_public
+from ess_assets.publish.findings import (
+    COLUMNS,
+    COMPARED,
+    CONSTATS,
+    ORDER,
+    ROW,
+    findings,
+    with_hub,
+)
 from ess_assets.sources.registry import Source
 
-COMPARED = (
-    "nom",
-    "enseigne",
-    "siret",
-    "forme_juridique",
-    "type_structure",
-    "naf",
-    "adresse",
-    "code_postal",
-    "commune",
-    "code_commune",
-    "telephone",
-    "email",
-    "site_web",
-)
 NO_NETWORK = ("national_list", "self_referencing")
 CLOSED_COLUMNS = ("etat_administratif", "etat_administratif_etablissement")
+MEMBER_COLUMNS = ("supplier_id", "nom", "siret", "commune", "sources")
 
 
 def closed_suppliers(suppliers: pl.DataFrame) -> set[str]:
@@ -49,48 +43,6 @@ def closed_suppliers(suppliers: pl.DataFrame) -> set[str]:
         return set()
     closed = suppliers.filter(pl.any_horizontal(pl.col(c) == "F" for c in present))
     return set(closed.get_column("supplier_id").to_list())
-
-
-def _same(mine: object, hub: object) -> bool:
-    if mine == hub:
-        return True
-    if isinstance(mine, str) and isinstance(hub, str):
-        return fold(mine).lower() == fold(hub).lower()
-    return False
-
-
-def hub_fields(record: dict, supplier: dict, origins: dict[str, str]) -> list[dict]:
-    """The fields of `supplier` the hub filled or corrected compared with `record`."""
-    found = []
-    for name in COMPARED:
-        hub, origin = supplier.get(name), origins.get(name)
-        mine = record.get(name)
-        if hub is None or origin == record["record_key"] or _same(mine, hub):
-            continue
-        found.append(
-            {
-                "champ": name,
-                "action": "complete" if mine is None else "corrige",
-                "valeur_partenaire": mine,
-                "valeur_hub": hub,
-                "origine": origin,
-            }
-        )
-    return found
-
-
-def anomalies(record: dict, siblings: list[str], closed: bool) -> list[dict]:
-    """What looks wrong in one record of the partner."""
-    found = []
-    if record["siret_source"] is not None and not record["siret_valide"]:
-        found.append({"type": "siret_invalide", "detail": record["siret_source"]})
-    if closed:
-        found.append({"type": "siret_ferme", "detail": record["siret"]})
-    if siblings:
-        found.append({"type": "doublon", "detail": ", ".join(siblings)})
-    if record["code_commune"] is None:
-        found.append({"type": "adresse_non_trouvee", "detail": record["commune"]})
-    return found
 
 
 def candidates(source: Source, sources: dict[str, Source], records: pl.DataFrame) -> list[str]:
@@ -109,78 +61,39 @@ def candidates(source: Source, sources: dict[str, Source], records: pl.DataFrame
     return sorted(set(elsewhere.get_column("supplier_id").to_list()) - members)
 
 
-def partner_feed(
-    source: Source,
-    sources: dict[str, Source],
-    records: pl.DataFrame,
-    published: pl.DataFrame,
-    closed: set[str],
-    by_id: dict[str, dict] | None = None,
-) -> tuple[dict, pl.DataFrame]:
-    """The feed of `source` (JSON document) and the same as flat rows for a spreadsheet.
-
-    `by_id` is `published` indexed by supplier_id, when the caller already built it."""
-    if by_id is None:
-        by_id = published_by_id(published)
-    own = records.filter(pl.col("source") == source.name).sort("source_record_id")
-    keys_by_supplier = own.group_by("supplier_id").agg(pl.col("source_record_id"))
-    siblings = dict(keys_by_supplier.iter_rows())
-    items, flat = [], []
-    for record in own.iter_rows(named=True):
-        supplier = by_id.get(record["supplier_id"], {})
-        origins = json.loads(supplier.get("provenance") or "{}")
-        others = [k for k in siblings[record["supplier_id"]] if k != record["source_record_id"]]
-        item = {
-            "source_record_id": record["source_record_id"],
-            "supplier_id": record["supplier_id"],
-            "publie": bool(supplier),
-            "champs_hub": hub_fields(record, supplier, origins) if supplier else [],
-            "anomalies": anomalies(record, others, record["supplier_id"] in closed),
-        }
-        items.append(item)
-        ids = (item["source_record_id"], item["supplier_id"])
-        flat += [
-            (
-                *ids,
-                f["action"],
-                f["champ"],
-                _s(f["valeur_partenaire"]),
-                _s(f["valeur_hub"]),
-                f["origine"],
-            )
-            for f in item["champs_hub"]
-        ]
-        flat += [(*ids, a["type"], None, None, None, _s(a["detail"])) for a in item["anomalies"]]
-    possible = [
-        {k: by_id[s].get(k) for k in ("supplier_id", "nom", "siret", "commune", "sources")}
-        for s in candidates(source, sources, records)
-        if s in by_id
-    ]
-    feed = {
-        "source": source.name,
-        "titre": source.title,
-        "enregistrements": items,
-        "membres_possibles": possible,
-    }
-    columns = [
-        "source_record_id",
-        "supplier_id",
-        "constat",
+def feed_records(rows: pl.DataFrame, found: pl.DataFrame) -> pl.DataFrame:
+    """One row per record, as the feed's JSON lists them: its ids, `publie`, and its findings
+    in `champs_hub` (fields) and `anomalies`, lists of structs, empty when nothing was found."""
+    is_field = pl.col(ORDER) < len(COMPARED)
+    fields = pl.struct(
         "champ",
+        pl.col("constat").alias("action"),
         "valeur_partenaire",
         "valeur_hub",
-        "detail",
-    ]
-    return feed, pl.DataFrame(flat, schema={c: pl.String for c in columns}, orient="row")
+        pl.col("detail").alias("origine"),
+    )
+    problems = pl.struct(pl.col("constat").alias("type"), "detail")
+    nested = found.group_by(ROW).agg(
+        champs_hub=fields.filter(is_field), anomalies=problems.filter(~is_field)
+    )
+    joined = rows.select(ROW, "source", "source_record_id", "supplier_id", "publie").join(
+        nested, on=ROW, how="left", maintain_order="left"
+    )
+    return joined.with_columns(
+        pl.col(name).fill_null(pl.lit([], joined.schema[name]))
+        for name in ("champs_hub", "anomalies")
+    )
 
 
-def published_by_id(published: pl.DataFrame) -> dict[str, dict]:
-    """Each published row as a dict, by supplier_id."""
-    return {row["supplier_id"]: row for row in published.iter_rows(named=True)}
-
-
-def _s(value: object) -> str | None:
-    return None if value is None else str(value)
+def _document(at: datetime, source: Source, items: pl.DataFrame, members: pl.DataFrame) -> str:
+    # The records are serialised by polars, much faster than json.dumps on a list of dicts.
+    header = {"genere_le": f"{at:%Y-%m-%dT%H:%M:%SZ}", "source": source.name, "titre": source.title}
+    opening = json.dumps(header, ensure_ascii=False)[:-1]
+    records = items.select("source_record_id", "supplier_id", "publie", "champs_hub", "anomalies")
+    return (
+        f'{opening}, "enregistrements": {records.write_json()}, '
+        f'"membres_possibles": {members.write_json()}}}'
+    )
 
 
 def write_partner_feeds(
@@ -192,21 +105,38 @@ def write_partner_feeds(
     at: datetime,
 ) -> pl.DataFrame:
     """Write folder/<source>/retour_hub.{json,csv} for every source with records; a summary."""
+    rows = with_hub(records, published)
+    found = findings(rows, closed)
+    items = feed_records(rows, found).partition_by("source", as_dict=True)
+    ids = rows.select(ROW, "source", "source_record_id", "supplier_id")
+    flat = found.join(ids, on=ROW, maintain_order="left")
+    flat_by_source = flat.partition_by("source", as_dict=True)
+    member_rows = published.select(MEMBER_COLUMNS)
     summary = []
-    by_id = published_by_id(published)  # once, not once per partner
-    present = set(records.get_column("source").unique().to_list())
     for name, source in sources.items():
-        if name not in present:
+        if (name,) not in items:
             continue
-        feed, flat = partner_feed(source, sources, records, published, closed, by_id)
-        document = {"genere_le": f"{at:%Y-%m-%dT%H:%M:%SZ}", **feed}
-        # Compact: Python's JSON encoder is four times slower when asked to indent.
-        text = json.dumps(document, ensure_ascii=False, default=str)
+        possible = pl.Series(candidates(source, sources, records), dtype=pl.String)
+        members = member_rows.filter(pl.col("supplier_id").is_in(possible)).sort("supplier_id")
+        text = _document(at, source, items[(name,)], members)
         write_public(folder / name / "retour_hub.json", text.encode("utf-8"))
-        write_public(folder / name / "retour_hub.csv", flat.write_csv().encode("utf-8"))
-        found = dict(flat.group_by("constat").len().iter_rows())
-        records_count, members = len(feed["enregistrements"]), len(feed["membres_possibles"])
+        own = flat_by_source.get((name,), flat.clear())
+        csv = own.select("source_record_id", "supplier_id", *COLUMNS).write_csv()
+        write_public(folder / name / "retour_hub.csv", csv.encode("utf-8"))
+        counts = dict(own.group_by("constat").len().iter_rows())
+        found_counts = {constat: counts[constat] for constat in CONSTATS if constat in counts}
         summary.append(
-            {"source": name, "records": records_count, "possible_members": members, **found}
+            {
+                "source": name,
+                "records": items[(name,)].height,
+                "possible_members": members.height,
+                **found_counts,
+            }
         )
-    return pl.DataFrame(summary).fill_null(0)
+    table = pl.DataFrame(summary).fill_null(0)
+    if table.is_empty():
+        return table
+    # One order of columns, whichever partner has which findings.
+    return table.select(
+        "source", "records", "possible_members", *[c for c in CONSTATS if c in table.columns]
+    )

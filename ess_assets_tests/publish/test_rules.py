@@ -7,7 +7,6 @@ import pytest
 
 from ess_assets.publish.changes import change_rows, compare
 from ess_assets.publish.fields import FIELDS, MissingColumnsError, published_columns
-from ess_assets.publish.partner_feeds import anomalies, hub_fields
 from ess_assets.publish.privacy import (
     PERSON_COLUMN,
     apply_diffusion_rule,
@@ -146,31 +145,6 @@ def test_max_drop_setting(text, share):
 def test_max_drop_setting_rejects_nonsense():
     with pytest.raises(ValueError, match="ESS_MAX_DROP"):
         Settings.from_env({"ESS_MAX_DROP": "150%"})
-
-
-def test_partner_record_anomalies_and_hub_fields():
-    record = {
-        "record_key": "coorace:ANTENNE",
-        "siret_source": "123 456 789 00012",
-        "siret_valide": False,
-        "siret": "12345678900012",
-        "code_commune": None,
-        "commune": "ST MAURICE",
-        "nom": "REGIE",
-        "site_web": None,
-        "adresse": "2 R DE LA GARE",
-    }
-    found = anomalies(record, ["SIEGE"], closed=True)
-    assert [a["type"] for a in found] == [
-        "siret_invalide",
-        "siret_ferme",
-        "doublon",
-        "adresse_non_trouvee",
-    ]
-    supplier = {"nom": "Régie", "site_web": "https://regie.example", "adresse": "2 Rue de la Gare"}
-    origins = {"nom": "coorace:ANTENNE", "site_web": "marche_inclusion:12", "adresse": "asp:1"}
-    fields = {f["champ"]: f["action"] for f in hub_fields(record, supplier, origins)}
-    assert fields == {"site_web": "complete", "adresse": "corrige"}
 
 
 def test_first_change_feed_names_the_suppliers_without_copying_the_export():
