@@ -308,6 +308,8 @@ def _source_frame(source: Source, records: pl.DataFrame) -> pl.DataFrame:
             back = {common: raw for raw, common in source.mapping.values[target].items()}
             first = next(iter(source.mapping.values[target]))
             columns[origin] = pl.col(target).replace_strict(back, default=first)
+        elif target == "siret_source":  # the SIRET as the source wrote it
+            columns[origin] = pl.col("siret")
         elif target in records.columns:
             columns.setdefault(origin, pl.col(target))
         else:
