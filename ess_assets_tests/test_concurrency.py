@@ -13,6 +13,8 @@ import time
 import duckdb
 import pytest
 
+from ess_assets.publish.analytics_copy import check_no_pending_log
+
 HOLD = """
 import sys, time, duckdb
 con = duckdb.connect(sys.argv[1], read_only=True)
@@ -52,13 +54,25 @@ def test_analysts_read_a_copy_while_the_run_writes(settings, run_day):
         results = run_day(settings)  # a second daily run while the analyst holds the copy
         assert all(result.success for result in results.values())
         assert reader.poll() is None  # the analyst's connection was open all along
+        tables = "SELECT schema_name, table_name FROM duckdb_tables() ORDER BY ALL"
         with duckdb.connect(str(settings.analytics_copy), read_only=True) as con:
+            copied = con.execute(tables).fetchall()
             suppliers = con.execute("SELECT count(*) FROM marts.suppliers").fetchall()[0][0]
             # the README's queries name the analytics schema: no clash with the file's name
             views = con.execute("SELECT count(*) FROM analytics.suppliers").fetchall()[0][0]
         assert views == suppliers
         with duckdb.connect(str(settings.warehouse), read_only=True) as con:
             assert con.execute("SELECT count(*) FROM marts.suppliers").fetchall()[0][0] == suppliers
+            assert con.execute(tables).fetchall() == copied
     finally:
         reader.kill()
         reader.wait()
+
+
+def test_a_warehouse_with_changes_left_in_its_log_is_not_copied(tmp_path):
+    database = tmp_path / "warehouse.duckdb"
+    (tmp_path / "warehouse.duckdb.wal").write_bytes(b"pending")
+    with pytest.raises(RuntimeError, match="write-ahead log"):
+        check_no_pending_log(database)
+    (tmp_path / "warehouse.duckdb.wal").write_bytes(b"")
+    check_no_pending_log(database)

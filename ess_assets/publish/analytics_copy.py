@@ -7,6 +7,8 @@ the previous copy (its file stays alive until closed), a new one sees the new co
 """
 
 import os
+import shutil
+from pathlib import Path
 
 import dagster as dg
 from dagster_duckdb import DuckDBResource
@@ -46,12 +48,13 @@ def analytics_warehouse(
         if target.exists() and (skipped := incremental.skip(con, step, content, [])):
             context.log.info("no table changed since the last copy: analysts' copy kept")
             return skipped
-        source = con.execute("SELECT current_database()").fetchall()[0][0]
-        con.execute("ATTACH ? AS analytics_copy", [str(building)])
-        try:
-            con.execute(f'COPY FROM DATABASE "{source}" TO analytics_copy')
-        finally:
-            con.execute("DETACH analytics_copy")
+        # Every change written into the file itself, none left in the write-ahead log: the
+        # file is then the whole warehouse, and nothing else writes it while this step holds
+        # the warehouse pool. A file copy takes 0.2 s at 300 000 records where COPY FROM
+        # DATABASE, which rewrites every table, took 5 s.
+        con.execute("CHECKPOINT")
+        check_no_pending_log(Path(warehouse.database))
+        shutil.copyfile(warehouse.database, building)
     os.replace(building, target)
     with warehouse.get_connection() as con:
         incremental.remember(con, step, content)
@@ -59,3 +62,11 @@ def analytics_warehouse(
     return dg.MaterializeResult(
         metadata={"path": dg.MetadataValue.path(str(target)), "bytes": target.stat().st_size}
     )
+
+
+def check_no_pending_log(database: Path) -> None:
+    """Raise RuntimeError when the warehouse still has a write-ahead log after a checkpoint:
+    its file alone would then not hold every change."""
+    log = database.with_name(database.name + ".wal")
+    if log.exists() and log.stat().st_size > 0:
+        raise RuntimeError(f"{log}: changes still in the write-ahead log after CHECKPOINT")
