@@ -1,5 +1,6 @@
 """One comparison record per input row: the keys the matcher compares, computed once."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import polars as pl
@@ -78,52 +79,99 @@ def check_columns(records: pl.DataFrame) -> None:
         raise ValueError(f"missing required column(s): {', '.join(missing)}")
 
 
+def _each(values: list, function: Callable) -> list:
+    """`function(value)` for every value, in order, computed once per distinct value."""
+    # Names, addresses and communes repeat across sources and rows, and folding is most of
+    # the cost of building features: a dict beats an lru_cache sized for the largest list.
+    results = {value: function(value) for value in set(values)}
+    return [results[value] for value in values]
+
+
+def _as_written(value: str | None) -> str:
+    return " ".join((value or "").upper().split())
+
+
+def _name_fields(name: str | None) -> tuple[str, str | None, str | None]:
+    """(name key, structure kind, legal-form family) written in a name."""
+    name_key, name_form, name_kind = keys.name_parts(name)
+    return name_key, name_kind, keys.legal_family(name_form)
+
+
+def _enseigne_key(enseigne: str | None) -> str:
+    return keys.name_parts(enseigne)[0] if enseigne else ""
+
+
+def _scheme(structure_kind: str | None) -> str | None:
+    return (structure_kind or "").strip().upper() or None
+
+
+def _legal_family_of(label: str | None) -> str | None:
+    return keys.legal_family(keys.legal_form_of(label))
+
+
+def _loose(name_key_and_commune: tuple[str, str]) -> str:
+    return keys.loose_name_key(*name_key_and_commune)
+
+
 def build_features(records: pl.DataFrame) -> list[Features]:
     """Comparison keys of every record, in input order."""
     check_columns(records)
-    columns = {
+    column = {
         name: records.get_column(name).cast(pl.String).to_list()
         if name in records.columns
         else [None] * records.height
         for name in REQUIRED_COLUMNS + OPTIONAL_COLUMNS
     }
+    names = _each(column["nom"], _name_fields)
+    name_keys = [name[0] for name in names]
+    addresses = _each(column["adresse"], keys.address_parts)
+    address_lines = _each(column["adresse"], keys.fold)
+    postcodes = _each(column["code_postal"], lambda value: (value or "").strip())
+    commune_codes = _each(column["code_commune"], keys.commune_code_key)
+    communes = _each(column["commune"], keys.commune_key)
+    schemes = _each(column["type_structure"], _scheme)
+    enseigne_keys = _each(column["enseigne"], _enseigne_key)
+    legal_families = _each(column["forme_juridique"], _legal_family_of)
+    legal_form_texts = _each(column["forme_juridique"], keys.fold)
+    row_texts = list(zip(*(_each(column[c], _as_written) for c in _WRITTEN), strict=True))
+    loose_names = _each(list(zip(name_keys, communes, strict=True)), _loose)
+    loose_enseignes = _each(list(zip(enseigne_keys, communes, strict=True)), _loose)
+    sirets = _each(column["siret"], valid_siret)
+    phones = _each(column["telephone"], keys.phone_key)
+    emails = _each(column["email"], keys.email_key)
+    websites = _each(column["site_web"], keys.website_key)
     out: list[Features] = []
-    for i in range(records.height):
-        row = {name: values[i] for name, values in columns.items()}
-        name_key, name_form, name_kind = keys.name_parts(row["nom"])
-        number, _street_type, street = keys.address_parts(row["adresse"])
-        postcode = (row["code_postal"] or "").strip()
-        commune_code = keys.commune_code_key(row["code_commune"])
-        scheme = (row["type_structure"] or "").strip().upper() or None
-        commune = keys.commune_key(row["commune"])
-        enseigne_key = keys.name_parts(row["enseigne"])[0] if row["enseigne"] else ""
+    for i, record_id in enumerate(column["record_id"]):
+        name_key, name_kind, name_legal_family = names[i]
+        number, _street_type, street = addresses[i]
+        postcode, commune_code, scheme = postcodes[i], commune_codes[i], schemes[i]
         out.append(
             Features(
                 index=i,
-                record_id=str(row["record_id"]),
-                source=row["source"] or "",
+                record_id=str(record_id),
+                source=column["source"][i] or "",
                 name_key=name_key,
                 name_kind=name_kind,
-                name_legal_family=keys.legal_family(name_form),
-                legal_family=keys.legal_family(keys.legal_form_of(row["forme_juridique"])),
-                legal_form_text=keys.fold(row["forme_juridique"]),
+                name_legal_family=name_legal_family,
+                legal_family=legal_families[i],
+                legal_form_text=legal_form_texts[i],
                 kind=scheme or name_kind,
                 scheme=scheme,
-                row_text=tuple(" ".join((row[c] or "").upper().split()) for c in _WRITTEN),
-                enseigne_key=enseigne_key,
-                loose_name=keys.loose_name_key(name_key, commune),
-                loose_enseigne=keys.loose_name_key(enseigne_key, commune),
-                siret=valid_siret(row["siret"]),
+                row_text=row_texts[i],
+                enseigne_key=enseigne_keys[i],
+                loose_name=loose_names[i],
+                loose_enseigne=loose_enseignes[i],
+                siret=sirets[i],
                 number=number,
                 street=street,
-                address_line=keys.fold(row["adresse"]),
+                address_line=address_lines[i],
                 postcode=postcode,
-                commune=commune,
+                commune=communes[i],
                 commune_code=commune_code,
                 department=(commune_code or postcode)[:2],
-                phone=keys.phone_key(row["telephone"]),
-                email=keys.email_key(row["email"]),
-                website=keys.website_key(row["site_web"]),
+                phone=phones[i],
+                email=emails[i],
+                website=websites[i],
             )
         )
     return out

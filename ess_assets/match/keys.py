@@ -33,9 +33,12 @@ def fold(text: str | None) -> str:
     """Upper case, accents stripped, every run of non-alphanumerics turned into one space."""
     if not text:
         return ""
-    decomposed = unicodedata.normalize("NFKD", text.upper())
-    ascii_text = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return _NON_ALNUM.sub(" ", ascii_text.replace("&", " ET ").replace("+", " PLUS ")).strip()
+    upper = text.upper()
+    # ASCII text has no accents to strip (NFKD leaves it as it is): most names and addresses.
+    if not upper.isascii():
+        decomposed = unicodedata.normalize("NFKD", upper)
+        upper = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return _NON_ALNUM.sub(" ", upper.replace("&", " ET ").replace("+", " PLUS ")).strip()
 
 
 def _join_spelled_letters(tokens: list[str]) -> list[str]:
