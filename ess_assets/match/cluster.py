@@ -22,9 +22,10 @@ class ConstrainedClusters:
 
     def __init__(self, sirets: list[str | None], *, use_siret: bool) -> None:
         self.parent = list(range(len(sirets)))
-        self.clusters = {
-            i: _Cluster({i}, {s} if s and use_siret else set()) for i, s in enumerate(sirets)
-        }
+        self.sirets = sirets if use_siret else [None] * len(sirets)
+        # Only clusters that were merged or given a constraint are held here: most records
+        # stay alone, and a cluster of one is known from its record's SIRET.
+        self.clusters: dict[int, _Cluster] = {}
         self.joined_by: dict[int, tuple[str, float | None]] = {}
 
     def find(self, i: int) -> int:
@@ -33,16 +34,25 @@ class ConstrainedClusters:
             i = self.parent[i]
         return i
 
+    def _cluster(self, root: int) -> _Cluster:
+        """The cluster whose root is `root`, made on first use."""
+        cluster = self.clusters.get(root)
+        if cluster is None:
+            siret = self.sirets[root]
+            cluster = self.clusters[root] = _Cluster({root}, {siret} if siret else set())
+        return cluster
+
     def forbid(self, i: int, j: int) -> None:
         """Records i and j must never end in one cluster."""
-        self.clusters[self.find(i)].forbidden.add(j)
-        self.clusters[self.find(j)].forbidden.add(i)
+        self._cluster(self.find(i)).forbidden.add(j)
+        self._cluster(self.find(j)).forbidden.add(i)
 
     def can_merge(self, i: int, j: int) -> bool:
         """False when merging the clusters of i and j would break a constraint."""
-        a, b = self.clusters[self.find(i)], self.clusters[self.find(j)]
-        if a is b:
+        ri, rj = self.find(i), self.find(j)
+        if ri == rj:
             return True
+        a, b = self._cluster(ri), self._cluster(rj)
         if a.sirets and b.sirets and a.sirets != b.sirets:
             return False
         return not (a.forbidden & b.members or b.forbidden & a.members)
