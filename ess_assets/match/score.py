@@ -143,10 +143,11 @@ def compare(a: Features, b: Features, *, use_siret: bool) -> Comparison:
         kind = "same"
     else:
         kind = "other" if kinds_compatible(a.kind, b.kind) else "incompatible"
-    contacts = sum(
-        1
-        for x, y in ((a.phone, b.phone), (a.email, b.email), (a.website, b.website))
-        if x and x == y
+    # Spelled out, not summed over a generator: compare runs once per candidate pair.
+    contacts = (
+        bool(a.phone and a.phone == b.phone)
+        + bool(a.email and a.email == b.email)
+        + bool(a.website and a.website == b.website)
     )
     return Comparison(
         same_name=same_name,
