@@ -12,6 +12,9 @@ Steps, in order:
 5. constrained clustering, strongest link first (see `cluster`).
 """
 
+import gc
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import polars as pl
@@ -67,6 +70,22 @@ def _decision_pairs(
     return out
 
 
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Python's cyclic garbage collector held off while the block runs, then restored."""
+    # Matching builds millions of small objects (features, comparisons, links, pairs) with no
+    # reference cycles among them; at 300k records the collector spent 4 s of 13 rescanning
+    # them. Reference counting still frees what is dropped.
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+@_collector_paused()
 def match_records(
     records: pl.DataFrame, *, use_siret: bool = True, decisions: pl.DataFrame | None = None
 ) -> MatchResult:
