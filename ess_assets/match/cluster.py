@@ -50,8 +50,9 @@ class ConstrainedClusters:
     def can_merge(self, i: int, j: int) -> bool:
         """False when merging the clusters of i and j would break a constraint."""
         ri, rj = self.find(i), self.find(j)
-        if ri == rj:
-            return True
+        return ri == rj or self._roots_can_merge(ri, rj)
+
+    def _roots_can_merge(self, ri: int, rj: int) -> bool:
         a, b = self._cluster(ri), self._cluster(rj)
         if a.sirets and b.sirets and a.sirets != b.sirets:
             return False
@@ -62,7 +63,7 @@ class ConstrainedClusters:
         ri, rj = self.find(i), self.find(j)
         if ri == rj:
             return True
-        if not self.can_merge(i, j):
+        if not self._roots_can_merge(ri, rj):
             return False
         for k in (i, j):
             self.joined_by.setdefault(k, (rule, score))
