@@ -124,8 +124,8 @@ def build_features(records: pl.DataFrame) -> list[Features]:
     }
     names = _each(column["nom"], _name_fields)
     name_keys = [name[0] for name in names]
-    addresses = _each(column["adresse"], keys.address_parts)
     address_lines = _each(column["adresse"], keys.fold)
+    addresses = _each(address_lines, keys.folded_address_parts)
     postcodes = _each(column["code_postal"], lambda value: (value or "").strip())
     commune_codes = _each(column["code_commune"], keys.commune_code_key)
     communes = _each(column["commune"], keys.commune_key)

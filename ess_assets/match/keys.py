@@ -128,7 +128,12 @@ def address_parts(address: str | None) -> tuple[str | None, str | None, str]:
     "62 Avenue DU GEN SARRAIL" -> ("62", "AVENUE", "GENERAL SARRAIL"). The number keeps its
     BIS/TER suffix; the street key has abbreviations expanded and articles removed.
     """
-    folded = _ADDRESS_NOISE.sub(" ", fold(address)).strip()
+    return folded_address_parts(fold(address))
+
+
+def folded_address_parts(folded_address: str) -> tuple[str | None, str | None, str]:
+    """`address_parts` of an address line already folded by `fold`."""
+    folded = _ADDRESS_NOISE.sub(" ", folded_address).strip()
     number = None
     match = _NUMBER.match(folded)
     if match and match.group(1):
