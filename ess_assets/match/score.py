@@ -24,6 +24,12 @@ W_SIMILAR_NAME = 4.0
 W_SAME_PLACE = 2.0
 W_OTHER_PLACE_SAME_DEPARTMENT = -2.0
 W_OTHER_PLACE = -5.0
+W_PLACE = {
+    "same": W_SAME_PLACE,
+    "same-department": W_OTHER_PLACE_SAME_DEPARTMENT,
+    "other": W_OTHER_PLACE,
+    "unknown": 0.0,
+}
 W_ADDRESS = {"same": 3.0, "near": 0.0, "different": -1.5, "unknown": 0.0}
 W_ONE_SITE_PER_SOURCE = 2.0
 W_SEVERAL_SITES_IN_A_SOURCE = -3.0
@@ -169,12 +175,7 @@ def weigh(comparison: Comparison, sites: str | None) -> tuple[float, str]:
     """
     c = comparison
     x = PRIOR + (W_SAME_NAME if c.same_name else W_SIMILAR_NAME if c.similar_name else 0.0)
-    x += {
-        "same": W_SAME_PLACE,
-        "same-department": W_OTHER_PLACE_SAME_DEPARTMENT,
-        "other": W_OTHER_PLACE,
-        "unknown": 0.0,
-    }[c.place]
+    x += W_PLACE[c.place]
     x += W_ADDRESS[c.address]
     if sites == "one":
         x += W_ONE_SITE_PER_SOURCE
