@@ -10,7 +10,7 @@ A and C cannot be one establishment.
 from dataclasses import dataclass, field
 
 
-@dataclass
+@dataclass(slots=True)
 class _Cluster:
     members: set[int]
     sirets: set[str]
@@ -53,10 +53,24 @@ class ConstrainedClusters:
         return ri == rj or self._roots_can_merge(ri, rj)
 
     def _roots_can_merge(self, ri: int, rj: int) -> bool:
-        a, b = self._cluster(ri), self._cluster(rj)
+        a, b = self.clusters.get(ri), self.clusters.get(rj)
+        if a is None and b is None:
+            si, sj = self.sirets[ri], self.sirets[rj]
+            return not (si and sj and si != sj)
+        if a is None or b is None:
+            # One side is a record still alone: its SIRET and itself are all there is to check.
+            cluster, alone = (b, ri) if a is None else (a, rj)
+            siret = self.sirets[alone]
+            if siret and cluster.sirets and cluster.sirets != {siret}:
+                return False
+            return alone not in cluster.forbidden
         if a.sirets and b.sirets and a.sirets != b.sirets:
             return False
         return not (a.forbidden & b.members or b.forbidden & a.members)
+
+    def _size(self, root: int) -> int:
+        cluster = self.clusters.get(root)
+        return 1 if cluster is None else len(cluster.members)
 
     def merge(self, i: int, j: int, rule: str, score: float | None) -> bool:
         """Merge the clusters of i and j if allowed; True when they end up together."""
@@ -67,15 +81,16 @@ class ConstrainedClusters:
             return False
         for k in (i, j):
             self.joined_by.setdefault(k, (rule, score))
-        big, small = (
-            (ri, rj)
-            if len(self.clusters[ri].members) >= len(self.clusters[rj].members)
-            else (rj, ri)
-        )
-        kept, gone = self.clusters[big], self.clusters.pop(small)
-        kept.members |= gone.members
-        kept.sirets |= gone.sirets
-        kept.forbidden |= gone.forbidden
+        big, small = (ri, rj) if self._size(ri) >= self._size(rj) else (rj, ri)
+        kept, gone = self._cluster(big), self.clusters.pop(small, None)
+        if gone is None:
+            kept.members.add(small)
+            if self.sirets[small]:
+                kept.sirets.add(self.sirets[small])
+        else:
+            kept.members |= gone.members
+            kept.sirets |= gone.sirets
+            kept.forbidden |= gone.forbidden
         self.parent[small] = big
         return True
 
