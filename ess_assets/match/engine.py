@@ -135,10 +135,23 @@ def match_records(
             candidates.append((-probability, spelled_apart, ids[pair[0]], ids[pair[1]], pair, rule))
         elif probability >= REVIEW_THRESHOLD:
             links[pair] = (probability, rule, "review")
-    for negative, _, _, _, (i, j), rule in sorted(candidates):
+    for negative, _, _, _, (i, j), rule in _in_order(candidates):
         merged = clusters.merge(i, j, rule, -negative)
         links[i, j] = (-negative, rule, "match" if merged else "review")
     return MatchResult(_cluster_frame(ids, clusters), _link_frame(ids, links))
+
+
+def _in_order(candidates: list[tuple]) -> list[tuple]:
+    """`sorted(candidates)` for tuples whose first four items differ between any two."""
+    # Scores tie often, so Python compared record ids for most of the 280k tuples at 300k
+    # records; polars sorts the four columns in half the time.
+    order = pl.DataFrame(
+        [[candidate[k] for candidate in candidates] for k in range(4)],
+        schema={"minus_score": pl.Float64, "spelled": pl.Boolean, "l": pl.String, "r": pl.String},
+        orient="col",
+    ).with_row_index()
+    positions = order.sort("minus_score", "spelled", "l", "r")["index"].to_list()
+    return [candidates[k] for k in positions]
 
 
 def _merge_same_siret(features: list[Features], clusters: ConstrainedClusters) -> None:
