@@ -33,9 +33,12 @@ def fold(text: str | None) -> str:
     """Upper case, accents stripped, every run of non-alphanumerics turned into one space."""
     if not text:
         return ""
-    decomposed = unicodedata.normalize("NFKD", text.upper())
-    ascii_text = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return _NON_ALNUM.sub(" ", ascii_text.replace("&", " ET ").replace("+", " PLUS ")).strip()
+    upper = text.upper()
+    # ASCII text has no accents to strip (NFKD leaves it as it is): most names and addresses.
+    if not upper.isascii():
+        decomposed = unicodedata.normalize("NFKD", upper)
+        upper = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return _NON_ALNUM.sub(" ", upper.replace("&", " ET ").replace("+", " PLUS ")).strip()
 
 
 def _join_spelled_letters(tokens: list[str]) -> list[str]:
@@ -125,7 +128,12 @@ def address_parts(address: str | None) -> tuple[str | None, str | None, str]:
     "62 Avenue DU GEN SARRAIL" -> ("62", "AVENUE", "GENERAL SARRAIL"). The number keeps its
     BIS/TER suffix; the street key has abbreviations expanded and articles removed.
     """
-    folded = _ADDRESS_NOISE.sub(" ", fold(address)).strip()
+    return folded_address_parts(fold(address))
+
+
+def folded_address_parts(folded_address: str) -> tuple[str | None, str | None, str]:
+    """`address_parts` of an address line already folded by `fold`."""
+    folded = _ADDRESS_NOISE.sub(" ", folded_address).strip()
     number = None
     match = _NUMBER.match(folded)
     if match and match.group(1):

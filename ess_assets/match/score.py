@@ -24,6 +24,12 @@ W_SIMILAR_NAME = 4.0
 W_SAME_PLACE = 2.0
 W_OTHER_PLACE_SAME_DEPARTMENT = -2.0
 W_OTHER_PLACE = -5.0
+W_PLACE = {
+    "same": W_SAME_PLACE,
+    "same-department": W_OTHER_PLACE_SAME_DEPARTMENT,
+    "other": W_OTHER_PLACE,
+    "unknown": 0.0,
+}
 W_ADDRESS = {"same": 3.0, "near": 0.0, "different": -1.5, "unknown": 0.0}
 W_ONE_SITE_PER_SOURCE = 2.0
 W_SEVERAL_SITES_IN_A_SOURCE = -3.0
@@ -143,10 +149,11 @@ def compare(a: Features, b: Features, *, use_siret: bool) -> Comparison:
         kind = "same"
     else:
         kind = "other" if kinds_compatible(a.kind, b.kind) else "incompatible"
-    contacts = sum(
-        1
-        for x, y in ((a.phone, b.phone), (a.email, b.email), (a.website, b.website))
-        if x and x == y
+    # Spelled out, not summed over a generator: compare runs once per candidate pair.
+    contacts = (
+        bool(a.phone and a.phone == b.phone)
+        + bool(a.email and a.email == b.email)
+        + bool(a.website and a.website == b.website)
     )
     return Comparison(
         same_name=same_name,
@@ -168,12 +175,7 @@ def weigh(comparison: Comparison, sites: str | None) -> tuple[float, str]:
     """
     c = comparison
     x = PRIOR + (W_SAME_NAME if c.same_name else W_SIMILAR_NAME if c.similar_name else 0.0)
-    x += {
-        "same": W_SAME_PLACE,
-        "same-department": W_OTHER_PLACE_SAME_DEPARTMENT,
-        "other": W_OTHER_PLACE,
-        "unknown": 0.0,
-    }[c.place]
+    x += W_PLACE[c.place]
     x += W_ADDRESS[c.address]
     if sites == "one":
         x += W_ONE_SITE_PER_SOURCE

@@ -15,6 +15,7 @@ same-name records tells them apart:
 
 from collections import defaultdict
 from collections.abc import Callable
+from itertools import combinations
 
 from ess_assets.match.features import Features
 from ess_assets.match.score import Comparison
@@ -83,7 +84,7 @@ def group_evidence(
     sites_evidence: dict[tuple[int, int], str] = {}
     splits: dict[tuple[int, int], str] = {}
     for members in blocks:
-        pairs = [(i, j) for i in members for j in members if i < j and (i, j) in comparisons]
+        pairs = [pair for pair in combinations(sorted(members), 2) if pair in comparisons]
         places = _Components()
         for i, j in pairs:
             if comparisons[i, j].place == "same":

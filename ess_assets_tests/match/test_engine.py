@@ -3,6 +3,7 @@
 import polars as pl
 
 from ess_assets.match import match_records
+from ess_assets.match.engine import _in_order
 from ess_assets_tests.match.rows import (
     ADEF_PLUS,
     AINTERIM_AMBERIEU,
@@ -80,3 +81,13 @@ def test_clusters_have_one_row_per_record_and_singletons_say_so():
         {"record_id": "asp:261", "cluster_key": "asp:261", "rule": "singleton", "score": None}
     ]
     assert result.links.is_empty()
+
+
+def test_links_are_applied_strongest_first_then_same_spelling_then_by_record_ids():
+    candidates = [
+        (-0.95, False, "b", "c", (1, 2), "name+address"),
+        (-0.99, True, "a", "c", (0, 2), "name+commune"),
+        (-0.99, False, "b", "d", (1, 3), "name+address"),
+        (-0.99, False, "a", "d", (0, 3), "name+address"),
+    ]
+    assert [c[4] for c in _in_order(candidates)] == [(0, 3), (1, 3), (0, 2), (1, 2)]

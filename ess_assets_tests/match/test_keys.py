@@ -44,6 +44,11 @@ def test_address_parts(address, expected):
     assert keys.address_parts(address) == expected
 
 
+def test_folded_address_parts_reads_an_address_line_already_folded():
+    parts = keys.folded_address_parts("3 BIS AV DU GEN DE GAULLE")
+    assert parts == ("3B", "AVENUE", "GENERAL GAULLE")
+
+
 @pytest.mark.parametrize(
     ("commune", "expected"),
     [
