@@ -5,6 +5,7 @@ from datetime import datetime
 
 import polars as pl
 import pytest
+from openpyxl import load_workbook
 
 from ess_assets.publish.fields import FIELDS
 from ess_assets.publish.file_checks import differing_rows, files_agree, read_candidate, typed
@@ -16,7 +17,7 @@ from ess_assets.publish.package import (
     start_validation,
     write_datapackage,
 )
-from ess_assets.publish.xlsx import finish_workbook, read_sheet, start_workbook
+from ess_assets.publish.xlsx import finish_workbook, read_sheet, start_workbook, write_workbook
 
 PUBLISHED = pl.DataFrame(
     {
@@ -117,3 +118,13 @@ def test_validation_in_another_process_gives_package_errors(tmp_path):
     (tmp_path / "opendata_ess.xlsx").write_bytes(b"not a workbook")
     errors = finish_validation(start_validation(tmp_path / PACKAGE_FILE))
     assert errors == package_errors(tmp_path / PACKAGE_FILE) and len(errors) == 2
+
+
+def test_text_that_looks_like_a_formula_a_number_or_a_link_stays_text(tmp_path):
+    frame = pl.DataFrame({"supplier_id": ["=1+1", "0612", "https://example.org"]})
+    write_workbook(frame, tmp_path / "x.xlsx")
+    sheet = load_workbook(tmp_path / "x.xlsx").worksheets[0]
+    cells = [row[0] for row in sheet.iter_rows(min_row=2)]
+    assert [cell.value for cell in cells] == ["=1+1", "0612", "https://example.org"]
+    assert [cell.data_type for cell in cells] == ["s", "s", "s"]
+    assert not any(cell.hyperlink for cell in cells)

@@ -74,7 +74,9 @@ def test_datapackage_is_valid_for_frictionless(runs):
 def test_spreadsheet_has_frozen_header_and_described_columns(runs):
     workbook = load_workbook(runs[0].export_dir / "opendata_ess.xlsx")
     data, described = workbook.worksheets
-    assert data.freeze_panes == "A2"
+    assert data.freeze_panes == "A2" and described.freeze_panes == "A2"
+    assert all(cell.font.bold for cell in data[1]) and data.auto_filter.ref.startswith("A1:")
+    assert data.column_dimensions["A"].width > 10  # supplier ids are not cut
     header = [cell.value for cell in data[1]]
     assert [row[0] for row in described.iter_rows(min_row=2, values_only=True)] == header
 
