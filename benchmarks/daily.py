@@ -152,9 +152,11 @@ class MemorySampler:
         return dict(sorted(peaks.items(), key=lambda item: -item[1])[:top])
 
 
-def peak_rss_mib() -> float:
-    """Peak resident memory of this process so far (ru_maxrss is in KiB on Linux)."""
-    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+def peak_rss_mib(who: int = resource.RUSAGE_SELF) -> float:
+    """Peak resident memory so far (ru_maxrss is in KiB on Linux): of this process, or with
+    RUSAGE_CHILDREN of the largest of its finished child processes (the spreadsheet writer
+    and the Frictionless validation run in their own)."""
+    return round(resource.getrusage(who).ru_maxrss / 1024, 1)
 
 
 def skipped_steps(results: dict) -> int:
@@ -231,6 +233,7 @@ def measure(size: int) -> dict:
             "compute_s": round(compute, 2),
             "wall_s": round(wall, 2),
             "peak_rss_mib": peak,
+            "peak_rss_child_mib": peak_rss_mib(resource.RUSAGE_CHILDREN),
             "rss_by_step_mib": by_step,
             "matching": matching,
             "failed_steps": failed,

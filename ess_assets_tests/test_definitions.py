@@ -46,3 +46,10 @@ def test_the_export_is_late_after_26_hours_and_failed_after_two_days():
     policy = export.freshness_policy
     assert policy.warn_window.to_timedelta() == timedelta(hours=26)
     assert policy.fail_window.to_timedelta() == timedelta(days=2)
+
+
+def test_every_step_that_opens_the_warehouse_is_in_its_pool():
+    graph = defs.resolve_asset_graph()
+    opening = [a.node_def for a in graph.assets_defs if "warehouse" in a.required_resource_keys]
+    assert len(opening) > 50  # raw and staging assets, their checks, matching to publication
+    assert [node.name for node in opening if node.pool != "warehouse"] == []

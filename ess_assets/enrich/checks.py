@@ -14,7 +14,7 @@ def _one(warehouse: DuckDBResource, sql: str) -> tuple:
         return con.execute(sql).fetchall()[0]
 
 
-@dg.asset_check(asset=SUPPLIERS, blocking=True)
+@dg.asset_check(asset=SUPPLIERS, blocking=True, pool="warehouse")
 def every_supplier_qualified_and_placed(warehouse: DuckDBResource) -> dg.AssetCheckResult:
     """Every supplier has an ESS family with its reason, a coordinate precision, its
     reserved-contract articles and CPV divisions (lists, possibly empty, never null)."""
@@ -34,7 +34,7 @@ def every_supplier_qualified_and_placed(warehouse: DuckDBResource) -> dg.AssetCh
     return dg.AssetCheckResult(passed=not any(missing.values()), metadata=missing)
 
 
-@dg.asset_check(asset=SUPPLIERS, blocking=True)
+@dg.asset_check(asset=SUPPLIERS, blocking=True, pool="warehouse")
 def partial_diffusion_respected(warehouse: DuckDBResource) -> dg.AssetCheckResult:
     """No establishment under partial diffusion ('P') shows an address or a point finer than
     its commune's town hall."""
@@ -49,7 +49,7 @@ def partial_diffusion_respected(warehouse: DuckDBResource) -> dg.AssetCheckResul
     )
 
 
-@dg.asset_check(asset=SUPPLIERS, blocking=False)
+@dg.asset_check(asset=SUPPLIERS, blocking=False, pool="warehouse")
 def commune_precision_share(warehouse: DuckDBResource) -> dg.AssetCheckResult:
     """WARN when more than 25 % of suppliers are placed only at their town hall."""
     commune, rows = _one(
@@ -65,7 +65,7 @@ def commune_precision_share(warehouse: DuckDBResource) -> dg.AssetCheckResult:
     )
 
 
-@dg.asset_check(asset=GAP_REPORT, blocking=False)
+@dg.asset_check(asset=GAP_REPORT, blocking=False, pool="warehouse")
 def enrichment_loses_nothing(warehouse: DuckDBResource) -> dg.AssetCheckResult:
     """WARN when a field is less filled after enrichment than before (overall)."""
     (worse,) = _one(

@@ -168,7 +168,7 @@ def golden(context: dg.AssetExecutionContext, warehouse: DuckDBResource):
     )
 
 
-@dg.asset_check(asset=SUPPLIERS, blocking=True)
+@dg.asset_check(asset=SUPPLIERS, blocking=True, pool="warehouse")
 def unique_supplier_id(warehouse: DuckDBResource) -> dg.AssetCheckResult:
     """Each supplier_id is one row of marts.suppliers."""
     with warehouse.get_connection() as con:
@@ -178,7 +178,7 @@ def unique_supplier_id(warehouse: DuckDBResource) -> dg.AssetCheckResult:
     return dg.AssetCheckResult(passed=rows == ids, metadata={"rows": rows, "distinct_ids": ids})
 
 
-@dg.asset_check(asset=SUPPLIERS, blocking=True)
+@dg.asset_check(asset=SUPPLIERS, blocking=True, pool="warehouse")
 def every_record_in_one_supplier(warehouse: DuckDBResource) -> dg.AssetCheckResult:
     """Every source record points to exactly one existing supplier, and every supplier has one."""
     with warehouse.get_connection() as con:

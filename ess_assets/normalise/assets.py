@@ -193,6 +193,7 @@ def build_staging_checks(source: Source) -> list[dg.AssetChecksDefinition]:
 
     @dg.multi_asset_check(
         name=f"staging_{source.name}_checks",
+        pool="warehouse",
         specs=[
             dg.AssetCheckSpec(name, asset=key, blocking=blocking, description=description)
             for name, (_, blocking, description) in STAGING_CHECKS.items()

@@ -37,7 +37,7 @@ def nothing_new(folders: Folders) -> dict | None:
     }
 
 
-@dg.asset_check(asset=CANDIDATE, blocking=True)
+@dg.asset_check(asset=CANDIDATE, blocking=True, pool="warehouse")
 def supplier_count_holds(
     warehouse: DuckDBResource, folders: Folders, publication_policy: PublicationPolicy
 ) -> dg.AssetCheckResult:

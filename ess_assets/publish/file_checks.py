@@ -170,7 +170,7 @@ def valid_datapackage(errors: list[str]) -> dg.AssetCheckResult:
     )
 
 
-@dg.multi_asset_check(specs=SPECS, name="candidate_files")
+@dg.multi_asset_check(specs=SPECS, name="candidate_files", pool="warehouse")
 def candidate_files(warehouse: DuckDBResource, folders: Folders):
     """The candidate's files read once for files_agree and no_personal_data, while
     Frictionless validates the package in another process for valid_datapackage."""
