@@ -4,8 +4,8 @@ For each size: generate the workload (benchmarks/workload.py) in a temp folder, 
 build through Dagster (ephemeral instance, fresh warehouse), run again with unchanged inputs,
 then again after one partner added a row, and print one JSON line: seconds per stage (sum of
 step durations, STEP_START to STEP_SUCCESS or STEP_FAILURE, grouped by the asset's group, a
-check with its asset's), wall time, peak RSS after the first run and the steps holding the most
-memory (sampled every 0.1 s), pairwise matching F1 against
+check with its asset's), wall time, peak RSS after the first run (this process's, and with
+its child processes', sampled every 0.1 s) and the steps holding the most memory, pairwise matching F1 against
 the generated truth, and each re-run's wall time, compute and skipped materializations.
 """
 
@@ -118,20 +118,21 @@ def pairwise_f1(warehouse: Path, truth: pl.DataFrame) -> dict[str, float]:
 
 
 class MemorySampler:
-    """Samples this process's resident memory every `every` seconds, in a thread, to tell
-    which steps hold the most (ru_maxrss gives only the peak of the whole process)."""
+    """Samples resident memory every `every` seconds, in a thread: this process's, and this
+    process's together with its child processes' (the spreadsheet writer and the Frictionless
+    validation run in their own). ru_maxrss gives only the peak of one process."""
 
     def __init__(self, every: float = 0.1) -> None:
-        self.every, self.samples = every, []
+        self.every, self.samples, self.with_children = every, [], []
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
 
     def _run(self) -> None:
-        page = os.sysconf("SC_PAGE_SIZE")
         while not self._stop.is_set():
-            with open("/proc/self/statm") as statm:
-                resident = int(statm.read().split()[1]) * page
-            self.samples.append((time.time(), resident / 2**20))
+            own = _resident("self")
+            children = sum(_resident(pid) for pid in _child_pids())
+            self.samples.append((time.time(), own))
+            self.with_children.append(own + children)
             self._stop.wait(self.every)
 
     def __enter__(self) -> "MemorySampler":
@@ -141,6 +142,10 @@ class MemorySampler:
     def __exit__(self, *_) -> None:
         self._stop.set()
         self._thread.join()
+
+    def peak_with_children(self) -> float:
+        """The highest sum of this process's and its children's resident memory, in MiB."""
+        return round(max(self.with_children, default=0.0), 1)
 
     def by_step(self, instance: dg.DagsterInstance, results: dict, top: int = 5) -> dict:
         """The `top` steps by highest resident memory sampled while they ran, in MiB."""
@@ -152,11 +157,29 @@ class MemorySampler:
         return dict(sorted(peaks.items(), key=lambda item: -item[1])[:top])
 
 
-def peak_rss_mib(who: int = resource.RUSAGE_SELF) -> float:
-    """Peak resident memory so far (ru_maxrss is in KiB on Linux): of this process, or with
-    RUSAGE_CHILDREN of the largest of its finished child processes (the spreadsheet writer
-    and the Frictionless validation run in their own)."""
-    return round(resource.getrusage(who).ru_maxrss / 1024, 1)
+def _resident(pid: str) -> float:
+    """Resident memory of process `pid` ('self' for this one) in MiB; 0 once it has ended."""
+    try:
+        with open(f"/proc/{pid}/statm") as statm:
+            return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
+    except (FileNotFoundError, ProcessLookupError, IndexError):
+        return 0.0
+
+
+def _child_pids() -> list[str]:
+    """The processes this one started and that still run (Linux /proc, every thread's)."""
+    pids = []
+    for task in Path("/proc/self/task").iterdir():
+        try:
+            pids += (task / "children").read_text().split()
+        except FileNotFoundError:
+            continue
+    return pids
+
+
+def peak_rss_mib() -> float:
+    """Peak resident memory of this process so far (ru_maxrss is in KiB on Linux)."""
+    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
 
 
 def skipped_steps(results: dict) -> int:
@@ -218,6 +241,7 @@ def measure(size: int) -> dict:
                 first = run_daily(definitions, instance)
                 wall = time.perf_counter() - started
             peak, by_step = peak_rss_mib(), memory.by_step(instance, first)
+            peak_with_children = memory.peak_with_children()
             seconds, failed, slowest = stage_seconds(instance, first, stages)
             compute = sum(seconds.values())
             matching = pairwise_f1(settings.warehouse, truth)
@@ -233,7 +257,7 @@ def measure(size: int) -> dict:
             "compute_s": round(compute, 2),
             "wall_s": round(wall, 2),
             "peak_rss_mib": peak,
-            "peak_rss_child_mib": peak_rss_mib(resource.RUSAGE_CHILDREN),
+            "peak_rss_with_children_mib": peak_with_children,
             "rss_by_step_mib": by_step,
             "matching": matching,
             "failed_steps": failed,
