@@ -5,8 +5,9 @@ build through Dagster (ephemeral instance, fresh warehouse), run again with unch
 then again after one partner added a row, and print one JSON line: seconds per stage (sum of
 step durations, STEP_START to STEP_SUCCESS or STEP_FAILURE, grouped by the asset's group, a
 check with its asset's), wall time, peak RSS after the first run (this process's, and with
-its child processes', sampled every 0.1 s) and the steps holding the most memory, pairwise matching F1 against
-the generated truth, and each re-run's wall time, compute and skipped materializations.
+its child processes', sampled every 0.1 s) and the steps holding the most memory, pairwise
+matching F1 against the generated truth, and each re-run's wall time, compute and skipped
+materializations.
 """
 
 import argparse
