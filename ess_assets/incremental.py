@@ -87,9 +87,17 @@ def table_content(con: duckdb.DuckDBPyConnection, table: str) -> str:
     return f"{rows}:{total}"
 
 
-def warehouse_content(con: duckdb.DuckDBPyConnection, leave_out: tuple[str, ...] = ()) -> str:
-    """A hash of every table and view of the warehouse but ops.fingerprints (which records
-    the work, not its results) and the tables of `leave_out`."""
+def steps_done(con: duckdb.DuckDBPyConnection, leave_out: tuple[str, ...] = ()) -> str:
+    """A hash of what the steps made of the warehouse: the stored fingerprint of every step but
+    those of `leave_out`, the names of the tables and the views' definitions.
+
+    Every table is written by a step whose stored fingerprint holds its inputs (among them the
+    tables people edit, such as match.decisions) and its output tables' content, so this
+    changes when a table does, for one small query: hashing every row of a 300 000-record
+    warehouse took 0.6 s. Tables written outside the steps are not in it (ops.incidents)."""
+    steps = []
+    if table_exists(con, TABLE):
+        steps = con.execute(f"SELECT step, fingerprint FROM {TABLE} ORDER BY step").fetchall()
     tables = con.execute(
         "SELECT schema_name || '.' || table_name FROM duckdb_tables() "
         "WHERE database_name = current_database() ORDER BY 1"
@@ -98,9 +106,8 @@ def warehouse_content(con: duckdb.DuckDBPyConnection, leave_out: tuple[str, ...]
         "SELECT sql FROM duckdb_views() WHERE NOT internal AND database_name = current_database() "
         "ORDER BY schema_name, view_name"
     ).fetchall()
-    left_out = {TABLE, *leave_out}
-    contents = [f"{t}={table_content(con, t)}" for (t,) in tables if t not in left_out]
-    return fingerprint(*contents, *(sql for (sql,) in views))
+    done = [f"{step}={value}" for step, value in steps if step not in leave_out]
+    return fingerprint(*done, *(t for (t,) in tables), *(sql for (sql,) in views))
 
 
 def unchanged_since(

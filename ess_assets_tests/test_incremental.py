@@ -114,3 +114,17 @@ def test_reference_files_hash_follows_their_content(tmp_path):
     assert incremental.files(stock.parent) == first
     stock.write_text("siret\n73282932000074\n35600000000048\n", encoding="utf-8")
     assert incremental.files(stock.parent) != first
+
+
+def test_steps_done_changes_with_a_step_or_a_table_but_not_with_a_step_left_out(tmp_path):
+    with duckdb.connect(str(tmp_path / "w.duckdb")) as con:
+        incremental.remember(con, "staging.adere", "file-1")
+        incremental.remember(con, "export.analytics_warehouse", "copy-1")
+        first = incremental.steps_done(con, leave_out=("export.analytics_warehouse",))
+        incremental.remember(con, "export.analytics_warehouse", "copy-2")
+        assert incremental.steps_done(con, leave_out=("export.analytics_warehouse",)) == first
+        incremental.remember(con, "staging.adere", "file-2")
+        second = incremental.steps_done(con, leave_out=("export.analytics_warehouse",))
+        assert second != first
+        con.execute("CREATE TABLE t (x INTEGER)")
+        assert incremental.steps_done(con, leave_out=("export.analytics_warehouse",)) != second

@@ -16,7 +16,6 @@ from dagster_duckdb import DuckDBResource
 from ess_assets import incremental
 from ess_assets.publish.keys import EXPORT, PARTNER_FEEDS
 from ess_assets.resources import Folders
-from ess_assets.sources.snapshots import LOG
 
 ANALYTICS_COPY = dg.AssetKey(["export", "analytics_warehouse"])
 
@@ -35,16 +34,17 @@ def analytics_warehouse(
     """A read-only copy of the whole warehouse for analysts (ESS_ANALYTICS_WAREHOUSE).
 
     Same schemas, tables and views as the warehouse, as of the end of this build. Not copied
-    again when no table changed but the fetch log (raw.snapshots): after days when every
-    source gave the same file, the copy's fetch log ends at the last change. Open it with
-    `duckdb.connect(path, read_only=True)`: it never blocks a run.
+    again when no step changed a table (incremental.steps_done): after days when every
+    source gave the same file, the copy's fetch log (raw.snapshots) and incidents
+    (ops.incidents) end at the last change. Open it with `duckdb.connect(path,
+    read_only=True)`: it never blocks a run.
     """
     target, step = folders.analytics, "export.analytics_warehouse"
     target.parent.mkdir(parents=True, exist_ok=True)
     building = target.with_name(f".{target.name}.building")
     building.unlink(missing_ok=True)
     with warehouse.get_connection() as con:
-        content = incremental.warehouse_content(con, leave_out=(LOG,))
+        content = incremental.steps_done(con, leave_out=(step,))
         if target.exists() and (skipped := incremental.skip(con, step, content, [])):
             context.log.info("no table changed since the last copy: analysts' copy kept")
             return skipped
