@@ -109,13 +109,23 @@ def test_partner_sends_truncated_file(day_two, run_day, query, monkeypatch, serv
     check_held(day_two, run_day, query, "coorace")
 
 
-@pytest.mark.parametrize("cut", ["mid-line", "at a line end"])
-def test_partner_file_cut_short_on_disk_is_refused(day_two, run_day, query, cut):
-    """A bundled file cut after 700 bytes: 7 of coorace's 22 rows, the last one maybe half."""
+@pytest.mark.parametrize(
+    ("share", "at_line_end", "reason"),
+    [
+        (0.3, False, "the file ends inside a row"),
+        (0.3, True, "in the last good file, a fall of"),  # 7 of coorace's 22 rows
+        (0.7, False, "the file ends inside a row"),  # 16 rows: a fall the guard lets through
+    ],
+)
+def test_partner_file_cut_short_on_disk_is_refused(
+    day_two, run_day, query, share, at_line_end, reason
+):
+    """A bundled file cut after `share` of its bytes, inside a row or at the line end before."""
     path = day_two.data_dir / COORACE
-    head = path.read_bytes()[:700]
-    path.write_bytes(head if cut == "mid-line" else head[: head.rindex(b"\n") + 1])
-    check_held(day_two, run_day, query, "in the last good file, a fall of")
+    content = path.read_bytes()
+    head = content[: int(len(content) * share)]
+    path.write_bytes(head[: head.rindex(b"\n") + 1] if at_line_end else head)
+    check_held(day_two, run_day, query, reason)
 
 
 def test_partner_sends_empty_file(day_two, run_day, query):

@@ -93,12 +93,14 @@ def _read_csv(content: bytes, fmt: Format, file: str) -> RawRead:
         raise SourceFileError(f"{file}: line 1: header has empty or repeated names: {header}")
     rows, lines, broken = [], [], []
     start = reader.line_num + 1
+    last = (start, len(header))  # line and number of fields of the last row with a value
     try:
         for values in reader:
             line, start = start, reader.line_num + 1
             text = fmt.delimiter.join(values)
             if not any(value.strip() for value in values):
                 continue
+            last = (line, len(values))
             if _has_bad_bytes(values):
                 reason = f"bytes that are not valid {fmt.encoding}"
                 broken.append(BrokenRow(line, text.encode("utf-8", "replace").decode(), reason))
@@ -112,6 +114,13 @@ def _read_csv(content: bytes, fmt: Format, file: str) -> RawRead:
             lines.append(line)
     except csv.Error as error:
         raise SourceFileError(f"{file}: line {reader.line_num}: {error}") from error
+    if last[1] < len(header) and not content.endswith((b"\n", b"\r")):
+        # A short last row without its line break is a file cut short (a transfer or copy
+        # stopped half-way), not one broken row: the rows after it are missing too.
+        raise SourceFileError(
+            f"{file}: line {last[0]}: the file ends inside a row ({last[1]} fields of "
+            f"{len(header)}, no final line break): it was cut short"
+        )
     return RawRead(_frame(header, rows, lines), broken)
 
 

@@ -71,3 +71,15 @@ def test_record_ids_number_repeats_in_file_order():
     # AVENIR (RIOM) is listed twice as ACI, under departments 003 and 063
     assert ids[52] == "34776963000026-ACI"
     assert ids[297] == "34776963000026-ACI#2"
+
+
+def test_a_file_cut_inside_a_row_is_refused_a_short_row_with_its_line_break_is_not():
+    content = ASP.read_bytes()
+    lines = content.splitlines(keepends=True)
+    cut = b"".join(lines[:5]) + lines[5][:40]  # a transfer stopped in the middle of line 6
+    with pytest.raises(SourceFileError, match=r"asp\.csv: line 6: the file ends inside a row"):
+        read_source(source_named("asp_siae"), cut, "asp.csv")
+    read = read_source(source_named("asp_siae"), cut + b"\r\n", "asp.csv")
+    assert read.frame.height == 4 and [row.line for row in read.broken] == [6]
+    whole = read_source(source_named("asp_siae"), content.rstrip(b"\r\n"), "asp.csv")
+    assert whole.frame.height == 448  # a last row whole, only its line break missing
