@@ -128,6 +128,16 @@ def test_partner_file_cut_short_on_disk_is_refused(
     check_held(day_two, run_day, query, reason)
 
 
+def test_partner_file_in_another_encoding_is_refused_for_its_encoding(day_two, run_day, query):
+    """15 of coorace's 22 rows get a byte its encoding does not know: the failure says so,
+    not "a fall of 68 %"."""
+    path = day_two.data_dir / COORACE
+    lines = path.read_bytes().split(b"\n")
+    lines[1:16] = [b"\x81" + line for line in lines[1:16]]  # a byte cp1252 leaves undefined
+    path.write_bytes(b"\n".join(lines))
+    check_held(day_two, run_day, query, "15 of 22 rows unreadable (line 2: bytes that are not")
+
+
 def test_partner_sends_empty_file(day_two, run_day, query):
     (day_two.data_dir / COORACE).write_bytes(b"")
     check_held(day_two, run_day, query, "empty file")

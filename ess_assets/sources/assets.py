@@ -78,6 +78,14 @@ def _read(
         raise _fail(source, str(error)) from error
     if read.frame.height == 0:
         raise _fail(source, f"{fetched.origin} holds no record")
+    if len(read.broken) > read.frame.height:
+        # most rows unreadable: a wrong encoding or a broken export, not a few bad rows
+        first = read.broken[0]
+        raise _fail(
+            source,
+            f"{fetched.origin}: {len(read.broken)} of {len(read.broken) + read.frame.height}"
+            f" rows unreadable (line {first.line}: {first.reason})",
+        )
     if floor and read.frame.height < floor[0] * (1 - floor[1]):
         before, share = floor
         raise _fail(
@@ -88,14 +96,6 @@ def _read(
             "raise ESS_SOURCE_MAX_DROP for one run",
             rows=read.frame.height,
             last_good_rows=before,
-        )
-    if len(read.broken) > read.frame.height:
-        # most rows unreadable: a wrong encoding or a broken export, not a few bad rows
-        first = read.broken[0]
-        raise _fail(
-            source,
-            f"{fetched.origin}: {len(read.broken)} of {len(read.broken) + read.frame.height}"
-            f" rows unreadable (line {first.line}: {first.reason})",
         )
     return read
 
