@@ -6,7 +6,7 @@ from ess_assets import jobs
 from ess_assets.enrich import assets as enrich
 from ess_assets.incidents import incident_on_run_failure, stale_sources
 from ess_assets.match import assets as match
-from ess_assets.normalise.assets import staging_assets, staging_checks
+from ess_assets.normalise.assets import staging_assets
 from ess_assets.publish import assets as publish
 from ess_assets.publish.analytics_copy import analytics_warehouse
 from ess_assets.resources import make_resources
@@ -36,7 +36,6 @@ def build_definitions(settings: Settings) -> dg.Definitions:
             ],
         ),
         asset_checks=[
-            *staging_checks(),
             *match.CHECKS,
             *enrich.CHECKS,
             *publish.CHECKS,

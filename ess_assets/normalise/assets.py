@@ -56,10 +56,9 @@ def build_staging_asset(source: Source) -> dg.AssetsDefinition:
         kinds={"polars", "duckdb"},
         tags={"family": source.family},
         pool="warehouse",
+        check_specs=_check_specs(source),
     )
-    def staging_source(
-        context: dg.AssetExecutionContext, warehouse: DuckDBResource
-    ) -> dg.MaterializeResult:
+    def staging_source(context: dg.AssetExecutionContext, warehouse: DuckDBResource):
         step = f"staging.{source.name}"
         with warehouse.get_connection() as con:
             if not table_exists(con, f"raw.{source.name}"):
@@ -69,7 +68,9 @@ def build_staging_asset(source: Source) -> dg.AssetsDefinition:
             outputs = [step, f"quarantine.{source.name}"]
             if skipped := incremental.skip(con, step, inputs, outputs):
                 context.log.info(f"{source.name}: raw file unchanged, staging kept as it was")
-                return skipped
+                yield skipped
+                yield from _checks(con, source)
+                return
             raw = read_table(con, f"raw.{source.name}")
             unreadable = read_table(con, f"raw.{source.name}_unreadable")
             normalised = to_records(source, raw, default_index())
@@ -84,13 +85,14 @@ def build_staging_asset(source: Source) -> dg.AssetsDefinition:
                 {column.name: column.meaning for column in COLUMNS},
             )
             incremental.remember(con, step, inputs, outputs)
+            checked = list(_checks(con, source))
         records = normalised.records
         reasons = quarantine.group_by("reason").len().sort("len", descending=True)
         context.log.info(
             f"{source.name}: {raw.height + unreadable.height} rows read, {records.height} "
             f"normalised, {quarantine.height} quarantined"
         )
-        return dg.MaterializeResult(
+        yield dg.MaterializeResult(
             metadata={
                 "dagster/row_count": records.height,
                 "dagster/column_schema": dg.TableSchema(
@@ -109,6 +111,7 @@ def build_staging_asset(source: Source) -> dg.AssetsDefinition:
                 "preview": preview(records.select("nom", "siret", "type_structure", "commune")),
             }
         )
+        yield from checked
 
     return staging_source
 
@@ -173,8 +176,8 @@ def _source_is_fresh(con, source: Source) -> dg.AssetCheckResult:
     )
 
 
-# name -> (check, blocking, description); the four run in one step per source, as one
-# Dagster step costs more than most of these checks
+# name -> (check, blocking, description); they run in the staging asset's own step, as one
+# Dagster step costs more than most of these checks (and a day with nothing new pays it 21 times)
 STAGING_CHECKS = {
     "matches_schema": (
         _matches_schema,
@@ -200,28 +203,20 @@ STAGING_CHECKS = {
 }
 
 
-def build_staging_checks(source: Source) -> list[dg.AssetChecksDefinition]:
+def _check_specs(source: Source) -> list[dg.AssetCheckSpec]:
     key = dg.AssetKey(["staging", source.name])
+    return [
+        dg.AssetCheckSpec(name, asset=key, blocking=blocking, description=description)
+        for name, (_, blocking, description) in STAGING_CHECKS.items()
+    ]
 
-    @dg.multi_asset_check(
-        name=f"staging_{source.name}_checks",
-        pool="warehouse",
-        specs=[
-            dg.AssetCheckSpec(name, asset=key, blocking=blocking, description=description)
-            for name, (_, blocking, description) in STAGING_CHECKS.items()
-        ],
-    )
-    def staging_source_checks(warehouse: DuckDBResource):
-        with warehouse.get_connection() as con:
-            for name, (check, _, _) in STAGING_CHECKS.items():
-                yield check(con, source)._replace(asset_key=key, check_name=name)
 
-    return [staging_source_checks]
+def _checks(con, source: Source):
+    """The STAGING_CHECKS of the source's staging table, evaluated in its asset's step."""
+    key = dg.AssetKey(["staging", source.name])
+    for name, (check, _, _) in STAGING_CHECKS.items():
+        yield check(con, source)._replace(asset_key=key, check_name=name)
 
 
 def staging_assets() -> list[dg.AssetsDefinition]:
     return [build_staging_asset(source) for source in registry()]
-
-
-def staging_checks() -> list[dg.AssetChecksDefinition]:
-    return [check for source in registry() for check in build_staging_checks(source)]
