@@ -51,6 +51,20 @@ def skipped(result: dg.ExecuteInProcessResult) -> tuple[int, int]:
     return sum(bool(flag and flag.value) for flag in flags), len(events)
 
 
+def failure_lines(result: dg.ExecuteInProcessResult) -> list[str]:
+    """One line per failed step: its name and the reason it gave, without the stack trace
+    (the trace stays in the run's history, and `--verbose` prints it)."""
+    lines = []
+    for event in result.all_events:
+        if event.is_step_failure:
+            error = event.step_failure_data.error
+            text = error.message.strip() if error else "no message"
+            # "dagster._core.definitions.events.Failure: coorace: ..." -> "coorace: ..."
+            reason = text.split(": ", 1)[1] if text.split(": ", 1)[0].count(".") > 1 else text
+            lines.append(f"  {event.step_key}: {reason}")
+    return lines
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="ess_assets.cli", description=__doc__)
     parser.add_argument("command", choices=["run"], help="run: the whole daily job")
@@ -59,12 +73,14 @@ def main(argv: list[str] | None = None) -> int:
     started = time.perf_counter()
     started_at = datetime.now(UTC).replace(tzinfo=None)
     with instance() as dagster:
-        results = run_daily(defs, dagster, "DEBUG" if args.verbose else "WARNING")
+        results = run_daily(defs, dagster, "DEBUG" if args.verbose else "CRITICAL")
     for name, result in results.items():
         failed = [event.step_key for event in result.all_events if event.is_step_failure]
         state = "succeeded" if result.success else f"failed steps: {', '.join(failed)}"
         kept, total = skipped(result)
         print(f"{name} run {result.run_id}: {state}; {kept} of {total} assets unchanged, skipped")
+        for line in failure_lines(result):
+            print(line)
     for line in summary_lines(Settings.from_env(), since=started_at):
         print(line)
     print(f"wall time: {time.perf_counter() - started:.1f} s")

@@ -12,6 +12,7 @@ from pathlib import Path
 import polars as pl
 import pytest
 
+from ess_assets.cli import failure_lines
 from ess_assets.settings import BUNDLED_DATA_DIR
 
 COORACE = Path("partners") / "coorace_adherents.csv"
@@ -141,6 +142,18 @@ def test_partner_file_in_another_encoding_is_refused_for_its_encoding(day_two, r
 def test_partner_sends_empty_file(day_two, run_day, query):
     (day_two.data_dir / COORACE).write_bytes(b"")
     check_held(day_two, run_day, query, "empty file")
+
+
+def test_the_summary_names_the_failed_step_and_its_reason_without_a_trace(day_two, run_day):
+    (day_two.data_dir / COORACE).write_bytes(b"")
+    results = run_day(day_two)
+    assert failure_lines(results["build"]) == []
+    [line] = failure_lines(results["ingest"])
+    assert line.startswith("  raw__coorace: coorace: ")
+    assert line.endswith(
+        "line 1: empty file, a header row was expected. Its last good snapshot stays published."
+    )
+    assert "Traceback" not in line and "dagster." not in line
 
 
 def test_partner_renames_a_column(day_two, run_day, query):
