@@ -143,8 +143,9 @@ def opendata_ess(
     """The published open-data files in ESS_EXPORT_DIR, and the day's change feed.
 
     The checked candidate replaces the published files one by one (os.replace), then
-    changes/YYYY-MM-DD.json lists the suppliers added, removed and changed since the last
-    publication, and the warehouse logs it (publish.*, analytics.* views).
+    changes/YYYY-MM-DD.json (YYYY-MM-DD_02.json for a second one that day) lists the suppliers
+    added, removed and changed since the last publication, and the warehouse logs it
+    (publish.*, analytics.* views).
     """
     staging, published_at = staging_folder(folders.export), _now()
     with warehouse.get_connection() as con:

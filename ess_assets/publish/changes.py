@@ -111,8 +111,14 @@ def change_rows(feed: dict, publication_id: str, published_on: date) -> pl.DataF
 
 
 def write_feed(feed: dict, folder: Path, header: dict, published_on: date) -> Path:
-    """Write the feed as folder/changes/YYYY-MM-DD.json (the day's last publication wins)."""
-    path = folder / "changes" / f"{published_on:%Y-%m-%d}.json"
+    """Write the feed as folder/changes/YYYY-MM-DD.json; a later publication the same day
+    writes YYYY-MM-DD_02.json, _03 and so on. No feed replaces another: each holds the changes
+    since the publication before it, and the names sort in the order of publication."""
+    day = f"{published_on:%Y-%m-%d}"
+    path, number = folder / "changes" / f"{day}.json", 1
+    while path.exists():
+        number += 1
+        path = folder / "changes" / f"{day}_{number:02d}.json"
     # Compact: Python's JSON encoder is four times slower when asked to indent.
     text = json.dumps({**header, **feed}, ensure_ascii=False, default=str)
     write_public(path, text.encode("utf-8"))

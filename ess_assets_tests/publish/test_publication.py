@@ -103,7 +103,12 @@ def test_personal_email_and_its_phone_stripped_role_address_kept(runs):
 def test_change_feed_holds_exactly_the_changed_email(runs):
     settings, *_, first_csv = runs
     feeds = sorted((settings.export_dir / "changes").glob("*.json"))
+    # two publications the same day: the second feed does not replace the first
+    assert [path.name[10:] for path in feeds] == [".json", "_02.json"]
+    first = json.loads(feeds[0].read_text(encoding="utf-8"))
+    assert len(first["added"]) == first["suppliers"] and first["previous_publication_id"] is None
     feed = json.loads(feeds[-1].read_text(encoding="utf-8"))
+    assert feed["previous_publication_id"] == first["publication_id"]
     assert feed["added"] == [] and feed["removed"] == []
     [change] = feed["changed"]
     assert change["fields"] == {"email": {"old": CHANGED[1], "new": CHANGED[2]}}
