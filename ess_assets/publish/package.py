@@ -189,4 +189,5 @@ def finish_validation(process: subprocess.Popen) -> list[str]:
 
 
 if __name__ == "__main__":
-    print(json.dumps(package_errors(Path(sys.argv[1])), ensure_ascii=False))
+    # The answer to finish_validation, through the pipe: data, not a log line.
+    json.dump(package_errors(Path(sys.argv[1])), sys.stdout, ensure_ascii=False)
