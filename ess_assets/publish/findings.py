@@ -7,23 +7,13 @@ record (see `partner_feeds`). Each finding has the columns of the return feed's 
 
 import polars as pl
 
+from ess_assets.match.golden import SURVIVING
 from ess_assets.normalise.names import fold_series
 
-COMPARED = (
-    "nom",
-    "enseigne",
-    "siret",
-    "forme_juridique",
-    "type_structure",
-    "naf",
-    "adresse",
-    "code_postal",
-    "commune",
-    "code_commune",
-    "telephone",
-    "email",
-    "site_web",
-)
+# The fields survivorship chooses for a supplier, but those derived from another one (the
+# SIREN from the SIRET, the department and region from the commune): a partner sets those.
+DERIVED = ("siren", "departement", "region")
+COMPARED = tuple(name for name in SURVIVING if name not in DERIVED)
 ANOMALIES = ("siret_invalide", "siret_ferme", "doublon", "adresse_non_trouvee")
 CONSTATS = ("complete", "corrige", *ANOMALIES)
 COLUMNS = ("constat", "champ", "valeur_partenaire", "valeur_hub", "detail")
